@@ -1,0 +1,34 @@
+// Jest runs the TypeScript sources directly (ts-jest); d3 ships ESM only, so
+// its packages are let through the transform and compiled to CommonJS too.
+const esmPackages = ['d3-.*', 'internmap'].join('|');
+
+module.exports = {
+  testEnvironment: 'jsdom',
+  roots: ['<rootDir>/src', '<rootDir>/tests'],
+  testMatch: ['**/__tests__/**/*.test.ts', '**/tests/**/*.test.ts'],
+  transform: {
+    '^.+\\.(ts|tsx|js|mjs)$': [
+      'ts-jest',
+      {
+        isolatedModules: true,
+        tsconfig: {
+          allowJs: true,
+          module: 'commonjs',
+          target: 'ES2020',
+          esModuleInterop: true,
+          types: ['jest', 'node']
+        }
+      }
+    ]
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages})/)`],
+  moduleNameMapper: {
+    '\\.(css)$': '<rootDir>/tests/style-stub.js'
+  },
+  modulePathIgnorePatterns: [
+    '<rootDir>/lib/',
+    '<rootDir>/python/',
+    '<rootDir>/ui-tests/',
+    '<rootDir>/.venv/'
+  ]
+};

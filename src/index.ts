@@ -1,0 +1,2 @@
+export * from './model';
+export { TraceRenderer, MIME_TYPE } from './renderer';

@@ -1,0 +1,106 @@
+/**
+ * The one Trace model every input format is normalized into.
+ *
+ * Everything downstream (rows, timeline, detail panel) reads only these
+ * types, never a raw payload. Times are milliseconds relative to the trace
+ * start (the earliest span start), so they stay small floats and never hit
+ * the 2^53 limit that epoch nanoseconds do.
+ */
+
+/** Span status, OTel style. */
+export type SpanStatus = 'OK' | 'ERROR' | 'UNSET';
+
+/** Whole-trace state, MLflow style (IN_PROGRESS while a root still runs). */
+export type TraceState = 'OK' | 'ERROR' | 'IN_PROGRESS' | 'UNSET';
+
+/** Which payload shape a trace came from. */
+export type TraceFormat =
+  | 'mlflow-v2'
+  | 'mlflow-v3'
+  | 'otlp'
+  | 'jaeger'
+  | 'nbtrace';
+
+export interface SpanEvent {
+  name: string;
+  /** ms relative to trace start; undefined when the event carried no time. */
+  time?: number;
+  attributes: Record<string, unknown>;
+}
+
+/** Token counts; any may be missing. */
+export interface TokenUsage {
+  input?: number;
+  output?: number;
+  total?: number;
+  cacheRead?: number;
+  cacheCreation?: number;
+  reasoning?: number;
+}
+
+export interface Span {
+  /** Normalized id: lowercase hex where the source id is hex/base64/0x-hex; otherwise as given. */
+  id: string;
+  /** Normalized parent id as given by the payload (may point outside the trace). */
+  parentId: string | null;
+  name: string;
+  /**
+   * Normalized kind, upper case: LLM, CHAT_MODEL, CHAIN, AGENT, TOOL,
+   * RETRIEVER, EMBEDDING, RERANKER, PARSER, MEMORY, GUARDRAIL, EVALUATOR,
+   * WORKFLOW, TASK, PROMPT, HTTP, DB, RPC, MESSAGING, UNKNOWN, or any custom
+   * string the payload gave.
+   */
+  kind: string;
+  status: SpanStatus;
+  statusMessage: string;
+  /** ms relative to trace start. */
+  start: number;
+  /** ms relative to trace start; undefined while the span is still running. */
+  end?: number;
+  /** Decoded attributes (MLflow JSON-string values decoded, OTLP AnyValues unwrapped). */
+  attributes: Record<string, unknown>;
+  inputs?: unknown;
+  outputs?: unknown;
+  events: SpanEvent[];
+  /** Children ordered by start time (stable for ties). */
+  children: Span[];
+  /** 0 for a root. */
+  depth: number;
+  /** True when parentId was given but no span in the trace has that id. */
+  orphan: boolean;
+  tokens?: TokenUsage;
+  /** Model name for LLM spans when the attributes say it. */
+  model?: string;
+}
+
+export interface Trace {
+  /** Trace id (MLflow request/trace id, or OTel trace id in lowercase hex). */
+  id: string;
+  format: TraceFormat;
+  /** Display name: the trace name tag, else the first root's name. */
+  name: string;
+  state: TraceState;
+  /** Epoch milliseconds of the trace start (earliest span start), when known. */
+  startEpochMs?: number;
+  /** ms from trace start to the latest known end (or start, for running spans). */
+  duration: number;
+  /** Top-level spans: real roots and orphans, ordered by start. */
+  roots: Span[];
+  /** All spans in depth-first pre-order (the tree order). */
+  spans: Span[];
+  byId: Map<string, Span>;
+  /** Trace-level token roll-up (no double counting through wrapper spans). */
+  tokens?: TokenUsage;
+  /** Trace-level metadata/tags as flat key → value. */
+  metadata: Record<string, unknown>;
+  /** Problems found while normalizing (cycles, duplicate ids, end < start, ...). */
+  warnings: string[];
+}
+
+export type ParseResult =
+  | { ok: true; traces: Trace[] }
+  | {
+      ok: false;
+      /** What is wrong, in one sentence a user can act on. */
+      error: string;
+    };
