@@ -10,8 +10,8 @@ module.exports = {
     '^.+\\.(ts|tsx|js|mjs)$': [
       'ts-jest',
       {
-        isolatedModules: true,
         tsconfig: {
+          isolatedModules: true,
           allowJs: true,
           module: 'commonjs',
           target: 'ES2020',

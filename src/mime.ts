@@ -10,7 +10,8 @@ const extension: IRenderMime.IExtension = {
     mimeTypes: [MIME_TYPE],
     createRenderer: options => new TraceRenderer(options)
   },
-  rank: 10,
+  // Lower wins: JupyterLab's JSON renderer has rank 0, so a bundle carrying both shows the tree.
+  rank: -1,
   dataType: 'json',
   fileTypes: [],
   documentWidgetFactoryOptions: []

@@ -1,18 +1,160 @@
+/**
+ * Lumino glue only: a MIME renderer that parses the payload with the model
+ * and shows one TraceView per trace. When the same output is re-rendered
+ * (update_display_data), views of the same trace id are kept and updated, so
+ * the user's expansion, selection and scroll survive.
+ */
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
+import { getSettings } from './settings';
+import { TraceView } from './tree/view';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
+
+/** The raw payload shown under an error is cut here: the message must stay readable. */
+const RAW_PREVIEW_CHARS = 20000;
+
+/** The view the user touched last, for the application commands. */
+let activeView: TraceView | null = null;
+
+export function getActiveTraceView(): TraceView | null {
+  return activeView;
+}
 
 export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   constructor(options: IRenderMime.IRendererOptions) {
     super();
     this._mimeType = options.mimeType;
     this.addClass('nbtrace-root');
+    this.node.addEventListener('focusin', this._onFocusIn);
+    this.node.addEventListener('pointerdown', this._onFocusIn);
   }
-  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const result = parsePayload(model.data[this._mimeType]);
-    this.node.textContent = result.ok ? `${result.traces.length} traces` : result.error;
+
+  /** The trace views currently shown, in payload order. */
+  get views(): readonly TraceView[] {
+    return this._order;
   }
+
+  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    try {
+      this._render(model.data[this._mimeType]);
+    } catch (error) {
+      // Last resort: a bug must show as a message, never as a blank cell.
+      this._showError(`nbtrace failed to render this trace: ${String(error)}`, model.data[this._mimeType]);
+    }
+    return Promise.resolve();
+  }
+
+  protected onBeforeDetach(): void {
+    if (activeView && this._order.includes(activeView)) {
+      activeView = null;
+    }
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.node.removeEventListener('focusin', this._onFocusIn);
+    this.node.removeEventListener('pointerdown', this._onFocusIn);
+    this._disposeViews(this._order);
+    this._order = [];
+    this._views.clear();
+    super.dispose();
+  }
+
+  private _render(data: unknown): void {
+    const result = parsePayload(data);
+    if (!result.ok) {
+      this._showError(result.error, data);
+      return;
+    }
+    if (result.traces.length === 0) {
+      this._showError('This output holds no spans.', data);
+      return;
+    }
+    const settings = getSettings();
+    const next: TraceView[] = [];
+    const nextById = new Map<string, TraceView>();
+    for (const trace of result.traces) {
+      let view = this._views.get(trace.id);
+      if (view && !nextById.has(trace.id)) {
+        view.update(trace);
+      } else {
+        view = new TraceView(trace, {
+          expansion: {
+            defaultDepth: settings.defaultExpandDepth,
+            maxAutoExpandChildren: settings.maxAutoExpandChildren
+          },
+          maxVisibleRows: settings.maxVisibleRows
+        });
+      }
+      next.push(view);
+      nextById.set(trace.id, view);
+    }
+    this._disposeViews(this._order.filter(v => !next.includes(v)));
+    this._order = next;
+    this._views = nextById;
+    this._errorNode?.remove();
+    this._errorNode = null;
+    // Re-append in order; existing nodes move without losing their state.
+    for (const view of next) {
+      this.node.appendChild(view.node);
+    }
+  }
+
+  private _showError(message: string, data: unknown): void {
+    this._disposeViews(this._order);
+    this._order = [];
+    this._views.clear();
+    this.node.replaceChildren();
+    const box = document.createElement('div');
+    box.className = 'nbtrace-error';
+    box.setAttribute('role', 'alert');
+    const head = document.createElement('p');
+    head.className = 'nbtrace-error-message';
+    head.textContent = message;
+    box.appendChild(head);
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = 'Raw payload';
+    details.appendChild(summary);
+    const pre = document.createElement('pre');
+    pre.className = 'nbtrace-raw';
+    let raw: string;
+    try {
+      raw = typeof data === 'string' ? data : JSON.stringify(data, null, 2) ?? String(data);
+    } catch {
+      raw = String(data);
+    }
+    pre.textContent =
+      raw.length > RAW_PREVIEW_CHARS
+        ? `${raw.slice(0, RAW_PREVIEW_CHARS)}\n… (${(raw.length - RAW_PREVIEW_CHARS).toLocaleString('en-US')} more characters)`
+        : raw;
+    details.appendChild(pre);
+    box.appendChild(details);
+    this.node.appendChild(box);
+    this._errorNode = box;
+  }
+
+  private _disposeViews(views: TraceView[]): void {
+    for (const view of views) {
+      if (activeView === view) {
+        activeView = null;
+      }
+      view.dispose();
+      view.node.remove();
+    }
+  }
+
+  private _onFocusIn = (event: Event): void => {
+    const target = event.target as HTMLElement | null;
+    activeView = this._order.find(v => target && v.node.contains(target)) ?? activeView;
+  };
+
   private _mimeType: string;
+  private _views = new Map<string, TraceView>();
+  private _order: TraceView[] = [];
+  private _errorNode: HTMLElement | null = null;
 }

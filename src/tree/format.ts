@@ -1,0 +1,46 @@
+/**
+ * Human-readable numbers for durations and offsets. Pure functions.
+ */
+
+/** Duration in ms → "850 µs", "12.3 ms", "1.23 s", "2m 05s", "1h 02m". */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) {
+    return '–';
+  }
+  const abs = Math.abs(ms);
+  const sign = ms < 0 ? '-' : '';
+  if (abs === 0) {
+    return '0 ms';
+  }
+  if (abs < 1) {
+    return `${sign}${trim(abs * 1000, abs * 1000 < 10 ? 2 : 0)} µs`;
+  }
+  if (abs < 1000) {
+    return `${sign}${trim(abs, abs < 10 ? 2 : abs < 100 ? 1 : 0)} ms`;
+  }
+  const s = abs / 1000;
+  if (s < 60) {
+    return `${sign}${trim(s, s < 10 ? 2 : 1)} s`;
+  }
+  const totalSeconds = Math.round(s);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const sec = totalSeconds % 60;
+  if (h > 0) {
+    return `${sign}${h}h ${pad2(m)}m`;
+  }
+  return `${sign}${m}m ${pad2(sec)}s`;
+}
+
+/** Thousands separators for counts: 12345 → "12,345". */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function trim(value: number, digits: number): string {
+  return String(Number(value.toFixed(digits)));
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}

@@ -1,0 +1,145 @@
+/**
+ * One tree row: built once per pool slot, then only its text, attributes and
+ * bar geometry change as it is recycled. No listeners here — the tree view
+ * delegates events from its viewport, so there are no per-row closures.
+ */
+import { Span } from '../model/types';
+import { formatCount, formatDuration } from './format';
+import { kindLook } from './kinds';
+import { Row } from './rows';
+import { barGeometry, TimeScale } from './timeline';
+
+/** Indentation stops growing past this depth; a depth badge shows the real level. */
+export const MAX_INDENT_LEVELS = 24;
+const INDENT_PX = 14;
+
+interface RowParts {
+  label: HTMLElement;
+  depth: HTMLElement;
+  twisty: HTMLElement;
+  kind: HTMLElement;
+  name: HTMLElement;
+  status: HTMLElement;
+  count: HTMLElement;
+  duration: HTMLElement;
+  bar: HTMLElement;
+}
+
+// Parts are looked up by element, not captured in closures.
+const partsOf = new WeakMap<HTMLElement, RowParts>();
+
+function el(tag: string, className: string, parent: HTMLElement): HTMLElement {
+  const e = document.createElement(tag);
+  e.className = className;
+  parent.appendChild(e);
+  return e;
+}
+
+export function createRowElement(): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'nbtrace-row';
+  row.setAttribute('role', 'treeitem');
+  const label = el('div', 'nbtrace-row-label', row);
+  const depth = el('span', 'nbtrace-depth', label);
+  const twisty = el('span', 'nbtrace-twisty', label);
+  twisty.setAttribute('aria-hidden', 'true');
+  const kind = el('span', 'nbtrace-kind', label);
+  const name = el('span', 'nbtrace-name', label);
+  const status = el('span', 'nbtrace-status-icon', label);
+  const count = el('span', 'nbtrace-count', label);
+  const duration = el('div', 'nbtrace-row-duration', row);
+  const timeline = el('div', 'nbtrace-row-timeline', row);
+  timeline.setAttribute('aria-hidden', 'true');
+  const bar = el('div', 'nbtrace-bar', timeline);
+  partsOf.set(row, { label, depth, twisty, kind, name, status, count, duration, bar });
+  return row;
+}
+
+export interface RowContext {
+  scale: TimeScale;
+  selectedId: string | null;
+  /** "Now" in trace-relative ms, for running spans. */
+  now: number;
+  /** Prefix for element ids (aria-activedescendant). */
+  idPrefix: string;
+}
+
+export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): void {
+  const parts = partsOf.get(row);
+  if (!parts) {
+    return;
+  }
+  const span = r.span;
+  const look = kindLook(span.kind);
+  const isError = span.status === 'ERROR';
+  const running = span.end === undefined;
+
+  row.id = rowElementId(ctx.idPrefix, span.id);
+  row.dataset.spanId = span.id;
+  row.setAttribute('aria-level', String(r.level));
+  row.setAttribute('aria-posinset', String(r.posInSet));
+  row.setAttribute('aria-setsize', String(r.setSize));
+  row.setAttribute('aria-selected', span.id === ctx.selectedId ? 'true' : 'false');
+  if (r.hasChildren) {
+    row.setAttribute('aria-expanded', r.expanded ? 'true' : 'false');
+  } else {
+    row.removeAttribute('aria-expanded');
+  }
+  if (running) {
+    row.setAttribute('aria-busy', 'true');
+  } else {
+    row.removeAttribute('aria-busy');
+  }
+  row.classList.toggle('nbtrace-row-error', isError);
+  row.classList.toggle('nbtrace-row-running', running);
+  row.classList.toggle('nbtrace-row-orphan', span.orphan);
+
+  const indentLevels = Math.min(span.depth, MAX_INDENT_LEVELS);
+  parts.label.style.paddingLeft = `${indentLevels * INDENT_PX + 4}px`;
+  parts.depth.textContent = span.depth > MAX_INDENT_LEVELS ? `L${span.depth + 1}` : '';
+  parts.depth.title = span.depth > MAX_INDENT_LEVELS ? `Depth ${span.depth + 1}` : '';
+
+  parts.twisty.classList.toggle('nbtrace-twisty-leaf', !r.hasChildren);
+  parts.twisty.classList.toggle('nbtrace-twisty-open', r.expanded);
+
+  parts.kind.textContent = look.badge;
+  parts.kind.title = look.label;
+  parts.kind.dataset.family = look.family;
+
+  parts.name.textContent = span.name;
+  parts.name.title = span.orphan ? `${span.name} (parent ${span.parentId} not in this trace)` : span.name;
+
+  // Status is said in text (for screen readers) and drawn as an icon, not only as a colour.
+  parts.status.textContent = isError ? '!' : '';
+  parts.status.title = isError ? `Error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : '';
+  parts.status.setAttribute('aria-label', isError ? 'error' : running ? 'running' : '');
+
+  const hiddenChildren = r.hasChildren && !r.expanded ? span.children.length : 0;
+  parts.count.textContent = hiddenChildren ? formatCount(hiddenChildren) : '';
+  parts.count.title = hiddenChildren ? `${formatCount(hiddenChildren)} child spans hidden` : '';
+
+  parts.duration.textContent = running ? 'running' : formatDuration(span.end! - span.start);
+
+  const geo = barGeometry(span, ctx.scale, ctx.now);
+  parts.bar.style.left = `${geo.left}%`;
+  parts.bar.style.width = `${geo.width}%`;
+  parts.bar.dataset.family = look.family;
+  parts.bar.classList.toggle('nbtrace-bar-error', isError);
+  parts.bar.classList.toggle('nbtrace-bar-running', running);
+}
+
+/** Only the bar of an already rendered row (live ticker: no full re-render). */
+export function updateRowBar(row: HTMLElement, span: Span, ctx: RowContext): void {
+  const parts = partsOf.get(row);
+  if (!parts) {
+    return;
+  }
+  const geo = barGeometry(span, ctx.scale, ctx.now);
+  parts.bar.style.left = `${geo.left}%`;
+  parts.bar.style.width = `${geo.width}%`;
+}
+
+/** A DOM id for a span's row, safe for any span id text. */
+export function rowElementId(prefix: string, spanId: string): string {
+  return `${prefix}-${spanId.replace(/[^A-Za-z0-9_-]/g, c => `_${c.charCodeAt(0).toString(16)}`)}`;
+}

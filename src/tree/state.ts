@@ -1,0 +1,78 @@
+/**
+ * UI state of one trace view, keyed by span id so it survives a newer
+ * payload of the same trace (live updates re-parse the whole trace).
+ *
+ * Expansion is stored as a mode plus per-span overrides instead of a set of
+ * every expanded id: "expand all" on 100k spans is then O(1), and spans that
+ * arrive later get the default rule instead of an arbitrary state.
+ */
+import { Span } from '../model/types';
+
+export type ExpandMode = 'default' | 'all' | 'none';
+
+export interface ExpansionOptions {
+  /** Spans with depth < this start expanded (roots have depth 0). */
+  defaultDepth: number;
+  /** Spans with more children than this start collapsed even within defaultDepth. */
+  maxAutoExpandChildren: number;
+}
+
+export const DEFAULT_EXPANSION: ExpansionOptions = {
+  defaultDepth: 3,
+  maxAutoExpandChildren: 200
+};
+
+export class ExpansionState {
+  constructor(options: Partial<ExpansionOptions> = {}) {
+    this.options = { ...DEFAULT_EXPANSION, ...options };
+  }
+
+  options: ExpansionOptions;
+
+  get mode(): ExpandMode {
+    return this._mode;
+  }
+
+  /** Whether the span's children are shown. A leaf is never "expanded". */
+  isExpanded(span: Span): boolean {
+    if (span.children.length === 0) {
+      return false;
+    }
+    const override = this._overrides.get(span.id);
+    if (override !== undefined) {
+      return override;
+    }
+    switch (this._mode) {
+      case 'all':
+        return true;
+      case 'none':
+        return false;
+      default:
+        return (
+          span.depth < this.options.defaultDepth &&
+          span.children.length <= this.options.maxAutoExpandChildren
+        );
+    }
+  }
+
+  setExpanded(span: Span, expanded: boolean): void {
+    this._overrides.set(span.id, expanded);
+  }
+
+  toggle(span: Span): void {
+    this.setExpanded(span, !this.isExpanded(span));
+  }
+
+  expandAll(): void {
+    this._mode = 'all';
+    this._overrides.clear();
+  }
+
+  collapseAll(): void {
+    this._mode = 'none';
+    this._overrides.clear();
+  }
+
+  private _mode: ExpandMode = 'default';
+  private _overrides = new Map<string, boolean>();
+}

@@ -1,0 +1,426 @@
+/**
+ * One trace on screen: header, time axis, the virtualized ARIA tree and the
+ * span detail panel. Plain DOM (no Lumino) so it is testable in jsdom; the
+ * renderer owns one TraceView per trace id and feeds it newer payloads of the
+ * same trace through update(), which keeps expansion, selection and scroll.
+ */
+import { Span, Trace } from '../model/types';
+import { renderDetail, tokenText } from './detail';
+import { formatCount, formatDuration } from './format';
+import { createRowElement, renderRowElement, RowContext, rowElementId } from './row';
+import { buildRows, parentOf, revealSpan, Row, rowIndexOf } from './rows';
+import { ExpansionOptions, ExpansionState } from './state';
+import { axisTicks, createTimeScale, TimeScale } from './timeline';
+import { VirtualList } from './virtual-list';
+
+export const ROW_HEIGHT = 24;
+
+export interface TraceViewOptions {
+  expansion: Partial<ExpansionOptions>;
+  /** The tree grows up to this many rows, then scrolls. */
+  maxVisibleRows: number;
+}
+
+let nextViewId = 0;
+
+export class TraceView {
+  constructor(trace: Trace, options: Partial<TraceViewOptions> = {}) {
+    this._idPrefix = `nbtrace-${++nextViewId}`;
+    this._expansion = new ExpansionState(options.expansion);
+    this._trace = trace;
+    this._scale = createTimeScale(trace.duration);
+
+    this.node = document.createElement('div');
+    this.node.className = 'nbtrace-trace';
+
+    this._header = document.createElement('div');
+    this._header.className = 'nbtrace-header';
+    this.node.appendChild(this._header);
+
+    this._warnings = document.createElement('div');
+    this._warnings.className = 'nbtrace-warnings';
+    this.node.appendChild(this._warnings);
+
+    const columns = document.createElement('div');
+    columns.className = 'nbtrace-columns';
+    columns.setAttribute('aria-hidden', 'true');
+    const spanCol = document.createElement('div');
+    spanCol.className = 'nbtrace-col-label';
+    spanCol.textContent = 'Span';
+    const durCol = document.createElement('div');
+    durCol.className = 'nbtrace-col-duration';
+    durCol.textContent = 'Duration';
+    this._axis = document.createElement('div');
+    this._axis.className = 'nbtrace-axis';
+    columns.append(spanCol, durCol, this._axis);
+    this.node.appendChild(columns);
+
+    this._list = new VirtualList({
+      rowHeight: ROW_HEIGHT,
+      overscan: 8,
+      maxVisibleRows: options.maxVisibleRows ?? 16,
+      createRow: createRowElement,
+      renderRow: (el, index) => this._renderRow(el, index)
+    });
+    const tree = this._list.node;
+    tree.setAttribute('role', 'tree');
+    tree.setAttribute('tabindex', '0');
+    tree.setAttribute('aria-label', `Spans of trace ${trace.name}`);
+    // Arrow keys etc. belong to the tree while it has focus, not to notebook shortcuts.
+    tree.setAttribute('data-lm-suppress-shortcuts', 'true');
+    tree.addEventListener('click', this._onClick);
+    tree.addEventListener('dblclick', this._onDblClick);
+    tree.addEventListener('keydown', this._onKeyDown);
+    tree.addEventListener('focus', this._onFocus);
+    this.node.appendChild(tree);
+
+    this._detail = document.createElement('div');
+    this._detail.className = 'nbtrace-detail';
+    this._detail.setAttribute('role', 'region');
+    this._detail.setAttribute('aria-label', 'Span details');
+    this.node.appendChild(this._detail);
+
+    this._renderAll();
+  }
+
+  readonly node: HTMLElement;
+
+  get trace(): Trace {
+    return this._trace;
+  }
+
+  get rows(): readonly Row[] {
+    return this._rows;
+  }
+
+  get selectedId(): string | null {
+    return this._selectedId;
+  }
+
+  get expansion(): ExpansionState {
+    return this._expansion;
+  }
+
+  /** A newer payload of the same trace: keep expansion, selection and scroll positions. */
+  update(trace: Trace): void {
+    const treeScroll = this._list.scrollTop;
+    const detailScroll = this._detail.scrollTop;
+    this._trace = trace;
+    this._scale = createTimeScale(trace.duration);
+    if (this._selectedId !== null && !trace.byId.has(this._selectedId)) {
+      this._selectedId = null;
+    }
+    this._renderAll();
+    this._list.scrollTop = treeScroll;
+    this._detail.scrollTop = detailScroll;
+  }
+
+  expandAll(): void {
+    this._expansion.expandAll();
+    this._refreshRows();
+  }
+
+  collapseAll(): void {
+    this._expansion.collapseAll();
+    this._refreshRows();
+  }
+
+  /** Select a span by id (revealing it under collapsed parents), or clear with null. */
+  select(id: string | null): void {
+    const span = id === null ? null : this._trace.byId.get(id) ?? null;
+    this._selectedId = span ? span.id : null;
+    if (span && rowIndexOf(this._rows, span.id) < 0) {
+      revealSpan(this._trace, this._expansion, span);
+      this._rebuildRows();
+    }
+    const index = rowIndexOf(this._rows, this._selectedId);
+    if (index >= 0) {
+      this._list.scrollToIndex(index);
+    }
+    this._list.invalidate();
+    this._syncActiveDescendant();
+    renderDetail(this._detail, this._trace, span);
+  }
+
+  setExpanded(id: string, expanded: boolean): void {
+    const span = this._trace.byId.get(id);
+    if (span && span.children.length > 0) {
+      this._expansion.setExpanded(span, expanded);
+      this._refreshRows();
+    }
+  }
+
+  /** Give the tree keyboard focus. */
+  focus(): void {
+    this._list.node.focus();
+  }
+
+  dispose(): void {
+    const tree = this._list.node;
+    tree.removeEventListener('click', this._onClick);
+    tree.removeEventListener('dblclick', this._onDblClick);
+    tree.removeEventListener('keydown', this._onKeyDown);
+    tree.removeEventListener('focus', this._onFocus);
+    this._list.dispose();
+  }
+
+  private _renderRow(el: HTMLElement, index: number): void {
+    const row = this._rows[index];
+    if (row) {
+      renderRowElement(el, row, this._rowContext());
+    }
+  }
+
+  private _rowContext(): RowContext {
+    return {
+      scale: this._scale,
+      selectedId: this._selectedId,
+      now: this._trace.duration,
+      idPrefix: this._idPrefix
+    };
+  }
+
+  private _renderAll(): void {
+    this._renderHeader();
+    this._renderWarnings();
+    this._renderAxis();
+    this._refreshRows();
+    const selected = this._selectedId === null ? null : this._trace.byId.get(this._selectedId) ?? null;
+    renderDetail(this._detail, this._trace, selected);
+  }
+
+  private _rebuildRows(): void {
+    this._rows = buildRows(this._trace, this._expansion);
+    this._list.setCount(this._rows.length);
+  }
+
+  private _refreshRows(): void {
+    this._rebuildRows();
+    this._syncActiveDescendant();
+  }
+
+  private _renderHeader(): void {
+    const t = this._trace;
+    const h = this._header;
+    h.replaceChildren();
+    const title = document.createElement('span');
+    title.className = 'nbtrace-title';
+    title.textContent = t.name;
+    title.title = `Trace ${t.id}`;
+    h.appendChild(title);
+
+    const state = t.state === 'IN_PROGRESS' ? 'running' : t.state === 'ERROR' ? 'error' : t.state === 'OK' ? 'ok' : 'unset';
+    const chip = document.createElement('span');
+    chip.className = `nbtrace-chip nbtrace-chip-${state}`;
+    chip.textContent = state;
+    h.appendChild(chip);
+
+    const errors = t.spans.reduce((n, s) => n + (s.status === 'ERROR' ? 1 : 0), 0);
+    const summary: string[] = [
+      `${formatCount(t.spans.length)} span${t.spans.length === 1 ? '' : 's'}`,
+      formatDuration(t.duration)
+    ];
+    if (errors > 0) {
+      summary.push(`${formatCount(errors)} error${errors === 1 ? '' : 's'}`);
+    }
+    if (t.tokens) {
+      summary.push(`tokens: ${tokenText(t.tokens)}`);
+    }
+    const info = document.createElement('span');
+    info.className = 'nbtrace-summary';
+    info.textContent = summary.join(' · ');
+    h.appendChild(info);
+
+    const toolbar = document.createElement('div');
+    toolbar.className = 'nbtrace-toolbar';
+    toolbar.setAttribute('role', 'toolbar');
+    toolbar.setAttribute('aria-label', 'Trace tree');
+    toolbar.appendChild(this._button('Expand all', 'nbtrace-expand-all', () => this.expandAll()));
+    toolbar.appendChild(this._button('Collapse all', 'nbtrace-collapse-all', () => this.collapseAll()));
+    h.appendChild(toolbar);
+  }
+
+  private _button(label: string, className: string, onClick: () => void): HTMLButtonElement {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = `nbtrace-button ${className}`;
+    b.textContent = label;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  private _renderWarnings(): void {
+    const w = this._warnings;
+    w.replaceChildren();
+    const list = this._trace.warnings;
+    if (list.length === 0) {
+      w.hidden = true;
+      return;
+    }
+    w.hidden = false;
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = `${list.length} problem${list.length === 1 ? '' : 's'} in this trace's data`;
+    details.appendChild(summary);
+    const ul = document.createElement('ul');
+    for (const text of list.slice(0, 50)) {
+      const li = document.createElement('li');
+      li.textContent = text;
+      ul.appendChild(li);
+    }
+    if (list.length > 50) {
+      const li = document.createElement('li');
+      li.textContent = `… and ${list.length - 50} more`;
+      ul.appendChild(li);
+    }
+    details.appendChild(ul);
+    w.appendChild(details);
+  }
+
+  private _renderAxis(): void {
+    this._axis.replaceChildren();
+    for (const tick of axisTicks(this._scale, 5)) {
+      const t = document.createElement('span');
+      t.className = 'nbtrace-tick';
+      t.style.left = `${tick.percent}%`;
+      t.textContent = tick.label;
+      this._axis.appendChild(t);
+    }
+  }
+
+  private _syncActiveDescendant(): void {
+    const tree = this._list.node;
+    if (this._selectedId !== null && rowIndexOf(this._rows, this._selectedId) >= 0) {
+      tree.setAttribute('aria-activedescendant', rowElementId(this._idPrefix, this._selectedId));
+    } else {
+      tree.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  private _rowIndexFromEvent(event: Event): number {
+    const target = event.target as HTMLElement | null;
+    const rowEl = target?.closest?.('.nbtrace-row') as HTMLElement | null;
+    if (!rowEl || !rowEl.dataset.spanId) {
+      return -1;
+    }
+    return rowIndexOf(this._rows, rowEl.dataset.spanId);
+  }
+
+  private _onClick = (event: MouseEvent): void => {
+    const index = this._rowIndexFromEvent(event);
+    if (index < 0) {
+      return;
+    }
+    const row = this._rows[index];
+    const onTwisty = (event.target as HTMLElement).closest('.nbtrace-twisty');
+    if (onTwisty && row.hasChildren) {
+      this._expansion.toggle(row.span);
+      this._refreshRows();
+      return;
+    }
+    this.select(row.span.id);
+  };
+
+  private _onDblClick = (event: MouseEvent): void => {
+    const index = this._rowIndexFromEvent(event);
+    if (index >= 0 && this._rows[index].hasChildren && !(event.target as HTMLElement).closest('.nbtrace-twisty')) {
+      this._expansion.toggle(this._rows[index].span);
+      this._refreshRows();
+    }
+  };
+
+  private _onFocus = (): void => {
+    // Keyboard users landing on the tree start at the first span.
+    if (this._selectedId === null && this._rows.length > 0) {
+      this.select(this._rows[0].span.id);
+    }
+  };
+
+  private _onKeyDown = (event: KeyboardEvent): void => {
+    if (this._rows.length === 0) {
+      return;
+    }
+    const current = rowIndexOf(this._rows, this._selectedId);
+    const page = Math.max(1, Math.floor(this._list.viewportHeight / ROW_HEIGHT) - 1);
+    const row = current >= 0 ? this._rows[current] : null;
+    let target = -1;
+    switch (event.key) {
+      case 'ArrowDown':
+        target = current < 0 ? 0 : Math.min(this._rows.length - 1, current + 1);
+        break;
+      case 'ArrowUp':
+        target = current < 0 ? 0 : Math.max(0, current - 1);
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = this._rows.length - 1;
+        break;
+      case 'PageDown':
+        target = Math.min(this._rows.length - 1, Math.max(0, current) + page);
+        break;
+      case 'PageUp':
+        target = Math.max(0, current - page);
+        break;
+      case 'ArrowRight':
+        if (row && row.hasChildren) {
+          if (!row.expanded) {
+            this._expansion.setExpanded(row.span, true);
+            this._refreshRows();
+            this._list.invalidate();
+          } else {
+            target = current + 1;
+          }
+        }
+        break;
+      case 'ArrowLeft':
+        if (row) {
+          if (row.expanded) {
+            this._expansion.setExpanded(row.span, false);
+            this._refreshRows();
+          } else {
+            const parent: Span | null = parentOf(this._trace, row.span);
+            if (parent) {
+              target = rowIndexOf(this._rows, parent.id);
+            }
+          }
+        }
+        break;
+      case 'Enter':
+      case ' ':
+        if (row && row.hasChildren) {
+          this._expansion.toggle(row.span);
+          this._refreshRows();
+        }
+        break;
+      case '*':
+        this.expandAll();
+        break;
+      case 'Escape':
+        if (this._selectedId !== null) {
+          this.select(null);
+        }
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    if (target >= 0 && target < this._rows.length) {
+      this.select(this._rows[target].span.id);
+    }
+  };
+
+  private _idPrefix: string;
+  private _expansion: ExpansionState;
+  private _trace: Trace;
+  private _scale: TimeScale;
+  private _rows: Row[] = [];
+  private _selectedId: string | null = null;
+  private _header: HTMLElement;
+  private _warnings: HTMLElement;
+  private _axis: HTMLElement;
+  private _list: VirtualList;
+  private _detail: HTMLElement;
+}

@@ -1,0 +1,169 @@
+/**
+ * A fixed-row-height virtualized list: only the rows in (and just around)
+ * the viewport exist in the DOM, recycled from a small pool, so a 100k-span
+ * trace costs the same DOM as a 50-span one.
+ *
+ * The viewport height is set here (rows × rowHeight, capped), never measured,
+ * so the list works the same in jsdom and in a hidden output.
+ */
+
+export interface VirtualListOptions {
+  rowHeight: number;
+  /** Rows rendered above and below the viewport. */
+  overscan: number;
+  /** The viewport grows with the row count up to this many rows, then scrolls. */
+  maxVisibleRows: number;
+  /** Build the (empty) element for a pool slot. Called once per slot. */
+  createRow(): HTMLElement;
+  /** Fill `el` for row `index`. Called only when the slot shows a new index or after invalidate(). */
+  renderRow(el: HTMLElement, index: number): void;
+}
+
+export class VirtualList {
+  constructor(options: VirtualListOptions) {
+    this._options = options;
+    this.node = document.createElement('div');
+    this.node.className = 'nbtrace-viewport';
+    this._sizer = document.createElement('div');
+    this._sizer.className = 'nbtrace-sizer';
+    this._sizer.setAttribute('role', 'none');
+    this.node.appendChild(this._sizer);
+    this.node.addEventListener('scroll', this._onScroll, { passive: true });
+  }
+
+  /** The scrolling viewport; the owner decides its role. */
+  readonly node: HTMLElement;
+
+  get count(): number {
+    return this._count;
+  }
+
+  get rowHeight(): number {
+    return this._options.rowHeight;
+  }
+
+  /** Visible height in px (what the viewport is sized to). */
+  get viewportHeight(): number {
+    return Math.min(this._count, this._options.maxVisibleRows) * this._options.rowHeight;
+  }
+
+  /** The element currently showing row `index`, if it is rendered. */
+  elementAt(index: number): HTMLElement | null {
+    const slot = this._slotOf.get(index);
+    return slot === undefined ? null : this._pool[slot];
+  }
+
+  setCount(count: number): void {
+    this._count = Math.max(0, count);
+    const h = this._options.rowHeight;
+    this._sizer.style.height = `${this._count * h}px`;
+    this.node.style.height = `${this.viewportHeight}px`;
+    this.invalidate();
+  }
+
+  setMaxVisibleRows(rows: number): void {
+    this._options.maxVisibleRows = Math.max(1, rows);
+    this.setCount(this._count);
+  }
+
+  /** Re-render every rendered row on the next update (data changed, same count or not). */
+  invalidate(): void {
+    this._slotOf.clear();
+    for (let i = 0; i < this._pool.length; i++) {
+      this._indexOfSlot[i] = -1;
+    }
+    this.update();
+  }
+
+  /** Scroll the minimum needed to show row `index`. */
+  scrollToIndex(index: number): void {
+    if (index < 0 || index >= this._count) {
+      return;
+    }
+    const h = this._options.rowHeight;
+    const top = index * h;
+    const viewTop = this.node.scrollTop;
+    const viewH = this.viewportHeight;
+    if (top < viewTop) {
+      this.node.scrollTop = top;
+    } else if (top + h > viewTop + viewH) {
+      this.node.scrollTop = top + h - viewH;
+    }
+    this.update();
+  }
+
+  get scrollTop(): number {
+    return this.node.scrollTop;
+  }
+
+  set scrollTop(value: number) {
+    this.node.scrollTop = value;
+    this.update();
+  }
+
+  /** Bring the DOM in line with the scroll position. Cheap when nothing moved. */
+  update(): void {
+    const { rowHeight: h, overscan } = this._options;
+    const viewH = this.viewportHeight;
+    const top = Math.max(0, this.node.scrollTop);
+    const first = Math.max(0, Math.floor(top / h) - overscan);
+    const last = Math.min(this._count, Math.ceil((top + viewH) / h) + overscan);
+    const needed = Math.max(0, last - first);
+    while (this._pool.length < needed) {
+      const el = this._options.createRow();
+      el.style.position = 'absolute';
+      el.style.height = `${h}px`;
+      this._pool.push(el);
+      this._indexOfSlot.push(-1);
+      this._sizer.appendChild(el);
+    }
+    // Slot = index modulo pool size: scrolling by one row re-renders one element.
+    const poolSize = this._pool.length;
+    this._slotOf.clear();
+    const used = new Uint8Array(poolSize);
+    for (let index = first; index < last; index++) {
+      const slot = index % poolSize;
+      used[slot] = 1;
+      this._slotOf.set(index, slot);
+      const el = this._pool[slot];
+      if (this._indexOfSlot[slot] !== index) {
+        this._indexOfSlot[slot] = index;
+        el.style.top = `${index * h}px`;
+        el.hidden = false;
+        this._options.renderRow(el, index);
+      }
+    }
+    for (let slot = 0; slot < poolSize; slot++) {
+      if (!used[slot] && !this._pool[slot].hidden) {
+        this._pool[slot].hidden = true;
+        this._indexOfSlot[slot] = -1;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.node.removeEventListener('scroll', this._onScroll);
+    if (this._frame) {
+      cancelAnimationFrame(this._frame);
+      this._frame = 0;
+    }
+  }
+
+  private _onScroll = (): void => {
+    if (this._frame) {
+      return;
+    }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      this.update();
+    });
+  };
+
+  private _options: VirtualListOptions;
+  private _sizer: HTMLElement;
+  private _pool: HTMLElement[] = [];
+  private _indexOfSlot: number[] = [];
+  private _slotOf = new Map<number, number>();
+  private _count = 0;
+  private _frame = 0;
+}

@@ -1,0 +1,69 @@
+import { TraceRenderer, MIME_TYPE } from '../../src/renderer';
+import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { otlpDoc } from '../helpers/synthetic';
+
+function renderer(): TraceRenderer {
+  const r = new TraceRenderer({
+    mimeType: MIME_TYPE,
+    sanitizer: { sanitize: (s: string) => s },
+    resolver: null,
+    linkHandler: null,
+    latexTypesetter: null
+  } as unknown as IRenderMime.IRendererOptions);
+  document.body.appendChild(r.node);
+  return r;
+}
+
+function model(data: unknown): IRenderMime.IMimeModel {
+  return { data: { [MIME_TYPE]: data }, metadata: {}, trusted: false, setData: () => undefined } as unknown as IRenderMime.IMimeModel;
+}
+
+afterEach(() => document.body.replaceChildren());
+
+describe('TraceRenderer', () => {
+  it('renders a trace as a tree', async () => {
+    const r = renderer();
+    await r.renderModel(model(otlpDoc([{ id: 'root', start: 0, end: 10 }])));
+    expect(r.node.querySelectorAll('[role="tree"]')).toHaveLength(1);
+    expect(r.node.querySelectorAll('[role="treeitem"]')).toHaveLength(1);
+  });
+
+  it('shows one tree per trace for a list of traces', async () => {
+    const r = renderer();
+    await r.renderModel(
+      model([otlpDoc([{ id: 'a', start: 0, end: 1 }], 't1'), otlpDoc([{ id: 'b', start: 0, end: 1 }], 't2')])
+    );
+    expect(r.node.querySelectorAll('[role="tree"]')).toHaveLength(2);
+  });
+
+  it.each([[null], [42], ['hello'], [{ foo: 1 }], [[]], [{ resourceSpans: 'x' }]])(
+    'shows a clear inline message and the raw JSON for %p',
+    async data => {
+      const r = renderer();
+      await expect(r.renderModel(model(data))).resolves.toBeUndefined();
+      const alert = r.node.querySelector('[role="alert"]');
+      expect(alert).not.toBeNull();
+      expect(alert!.querySelector('.nbtrace-error-message')!.textContent!.length).toBeGreaterThan(10);
+      expect(r.node.querySelector('.nbtrace-raw')).not.toBeNull();
+    }
+  );
+
+  it('reuses the view of the same trace on a newer payload', async () => {
+    const r = renderer();
+    await r.renderModel(model(otlpDoc([{ id: 'root', start: 0, end: 10 }])));
+    const first = r.views[0];
+    await r.renderModel(
+      model(otlpDoc([{ id: 'root', start: 0, end: 10 }, { id: 'kid', parent: 'root', start: 1, end: 2 }]))
+    );
+    expect(r.views[0]).toBe(first);
+    expect(r.node.querySelectorAll('[role="treeitem"]')).toHaveLength(2);
+  });
+
+  it('recovers from an error payload to a good one', async () => {
+    const r = renderer();
+    await r.renderModel(model({ nope: true }));
+    await r.renderModel(model(otlpDoc([{ id: 'root', start: 0, end: 10 }])));
+    expect(r.node.querySelector('[role="alert"]')).toBeNull();
+    expect(r.node.querySelectorAll('[role="tree"]')).toHaveLength(1);
+  });
+});
