@@ -1,0 +1,191 @@
+"""Trace registry: creates spans, groups them into traces, notifies listeners.
+
+This is the "SDK" half (OpenTelemetry API/SDK split): :class:`Span` objects are
+the API, the :class:`TraceCollector` decides what to keep and tells listeners
+about span starts/ends and finished traces. The display layer is one listener;
+live display is another one to come (``on_span_start`` / ``on_span_end`` hooks
+already fire for every span).
+
+A listener is any object with some of these methods (all optional)::
+
+    on_span_start(span)     # a span started (its trace is span._trace)
+    on_span_end(span)       # a span ended
+    on_trace_end(trace)     # the root span of ``trace`` ended
+
+Listener errors are swallowed and reported once. Memory is bounded: only the
+last ``max_finished_traces`` finished traces are kept, at most
+``max_active_traces`` unfinished ones are tracked, and a trace records at most
+``max_spans_per_trace`` spans (later spans still work, they are just counted
+as dropped).
+"""
+from __future__ import annotations
+
+import collections
+import threading
+from typing import Any
+
+from ._context import get_current_span
+from ._span import Span, new_trace_id
+from ._util import report_internal_error
+
+_USE_CURRENT = object()
+
+
+class TraceRecord:
+    """All spans of one trace (root first, then in start order) and its state."""
+
+    __slots__ = ("trace_id", "request_id", "display_id", "lock", "spans", "root",
+                 "dropped_spans", "collector", "display_handle", "__weakref__")
+
+    def __init__(self, collector: TraceCollector) -> None:
+        self.trace_id = new_trace_id()
+        self.request_id = f"tr-{self.trace_id:032x}"
+        # Stable per trace, so a live display can update_display() the same output.
+        self.display_id = f"nbtrace-{self.trace_id:032x}"
+        self.lock = threading.RLock()
+        self.spans: list[Span] = []
+        self.root: Span | None = None
+        self.dropped_spans = 0
+        self.collector = collector
+        self.display_handle: Any = None
+
+    @property
+    def name(self) -> str:
+        return self.root.name if self.root is not None else ""
+
+    @property
+    def is_finished(self) -> bool:
+        return self.root is not None and self.root.is_ended
+
+    @property
+    def state(self) -> str:
+        """MLflow trace state: IN_PROGRESS until the root ends, then the root's OK/ERROR."""
+        if not self.is_finished:
+            return "IN_PROGRESS"
+        return "ERROR" if self.root.status == "ERROR" else "OK"
+
+    def snapshot(self) -> list[Span]:
+        with self.lock:
+            return list(self.spans)
+
+    def __repr__(self) -> str:
+        return (f"<nbtrace.TraceRecord {self.name!r} {self.request_id} "
+                f"{len(self.spans)} spans {self.state}>")
+
+
+class TraceCollector:
+    """Thread-safe registry of traces with start/end listener hooks."""
+
+    def __init__(self, max_finished_traces: int = 10, max_active_traces: int = 1_000,
+                 max_spans_per_trace: int = 10_000) -> None:
+        self._lock = threading.RLock()
+        self._finished: collections.deque = collections.deque(maxlen=max(1, max_finished_traces))
+        self._active: collections.OrderedDict = collections.OrderedDict()
+        self.max_active_traces = max_active_traces
+        self.max_spans_per_trace = max_spans_per_trace
+        self._listeners: list = []
+
+    # ------------------------------------------------------------ listeners
+    def add_listener(self, listener: Any) -> None:
+        with self._lock:
+            if listener not in self._listeners:
+                self._listeners = [*self._listeners, listener]
+
+    def remove_listener(self, listener: Any) -> None:
+        with self._lock:
+            self._listeners = [x for x in self._listeners if x is not listener]
+
+    @property
+    def listeners(self) -> list:
+        return list(self._listeners)
+
+    def _notify(self, hook: str, *args: Any) -> None:
+        for listener in self._listeners:  # copy-on-write list: safe to iterate
+            method = getattr(listener, hook, None)
+            if method is None:
+                continue
+            try:
+                method(*args)
+            except Exception as exc:
+                report_internal_error(f"trace listener {type(listener).__name__}.{hook}", exc)
+
+    # ------------------------------------------------------------ spans
+    def start_span(self, name: str, span_type: str = "UNKNOWN", attributes: dict | None = None,
+                   parent: Any = _USE_CURRENT, start_time_ns: int | None = None) -> Span:
+        """Create and start a span. The parent defaults to the current span; with no
+        parent the span is the root of a new trace. The span is not made current."""
+        if parent is _USE_CURRENT:
+            parent = get_current_span()
+        if parent is not None and not isinstance(parent, Span):
+            report_internal_error("start_span(parent=...) (not a Span; starting a new trace)")
+            parent = None
+        if parent is None:
+            trace = TraceRecord(self)
+        else:
+            trace = parent._trace
+        span = Span(trace, parent, name, span_type or "UNKNOWN", start_time_ns)
+        with trace.lock:
+            if parent is None:
+                trace.root = span
+            if len(trace.spans) < self.max_spans_per_trace:
+                trace.spans.append(span)
+            else:
+                span._recorded = False
+                trace.dropped_spans += 1
+        if parent is None:
+            with self._lock:
+                self._active[trace.trace_id] = trace
+                while len(self._active) > self.max_active_traces:
+                    self._active.popitem(last=False)
+        if attributes:
+            span.set_attributes(attributes)
+        if span._recorded:
+            self._notify("on_span_start", span)
+        return span
+
+    def _on_span_end(self, span: Span) -> None:
+        if not span._recorded:
+            return
+        self._notify("on_span_end", span)
+        trace = span._trace
+        if span is trace.root:
+            with self._lock:
+                self._active.pop(trace.trace_id, None)
+                self._finished.append(trace)
+            self._notify("on_trace_end", trace)
+
+    # ------------------------------------------------------------ queries
+    def last_finished_trace(self) -> TraceRecord | None:
+        with self._lock:
+            return self._finished[-1] if self._finished else None
+
+    def finished_traces(self) -> list[TraceRecord]:
+        with self._lock:
+            return list(self._finished)
+
+    def active_traces(self) -> list[TraceRecord]:
+        with self._lock:
+            return list(self._active.values())
+
+    @property
+    def max_finished_traces(self) -> int:
+        return self._finished.maxlen or 0
+
+    @max_finished_traces.setter
+    def max_finished_traces(self, value: int) -> None:
+        with self._lock:
+            self._finished = collections.deque(self._finished, maxlen=max(1, int(value)))
+
+    def clear(self) -> None:
+        """Forget all finished and active traces (listeners stay)."""
+        with self._lock:
+            self._finished.clear()
+            self._active.clear()
+
+
+_collector = TraceCollector()
+
+
+def get_collector() -> TraceCollector:
+    """The process-wide collector used by ``nbtrace.trace`` / ``nbtrace.start_span``."""
+    return _collector

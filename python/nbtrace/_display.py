@@ -1,0 +1,177 @@
+"""MIME bundles and display in Jupyter.
+
+:func:`trace_bundle` is the one code path from a trace to what the front end
+receives; :class:`DisplayListener` shows a trace when its root span ends (it
+passes the trace's stable ``display_id``, so a live variant can later call
+``update_display``); :func:`show` displays existing trace documents.
+IPython is imported lazily: ``import nbtrace`` works in a plain script.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from ._export import summarize, trace_to_dict
+from ._serialize import to_jsonable
+from ._util import report_internal_error
+
+MIME_TYPE = "application/vnd.nbtrace.trace+json"
+
+
+def trace_bundle(trace: Any) -> dict:
+    """``{MIME_TYPE: <MLflow v3 trace dict>, "text/plain": <summary>}`` for a trace record."""
+    doc = trace_to_dict(trace)
+    return {MIME_TYPE: doc, "text/plain": summarize(doc)}
+
+
+def payload_bundle(payload: Any) -> dict:
+    """Bundle for an already-JSON trace document (or list of documents)."""
+    return {MIME_TYPE: payload, "text/plain": summarize(payload)}
+
+
+def in_kernel() -> bool:
+    """True when running inside an IPython kernel (a notebook / Jupyter console)."""
+    ipython_module = sys.modules.get("IPython")  # not imported → surely no kernel
+    if ipython_module is None:
+        return False
+    try:
+        shell = ipython_module.get_ipython()
+    except Exception:
+        return False
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def publish(bundle: dict, display_id: str | None = None, update: bool = False) -> Any:
+    """Display (or update, by ``display_id``) a raw MIME bundle via IPython."""
+    from IPython.display import display, update_display
+
+    if update and display_id:
+        return update_display(bundle, raw=True, display_id=display_id)
+    if display_id:
+        return display(bundle, raw=True, display_id=display_id)
+    return display(bundle, raw=True)
+
+
+class DisplayListener:
+    """Collector listener: displays a trace in the cell when its root span ends.
+
+    ``on_span_start`` / ``on_span_end`` are the hooks a live display fills in:
+    display on the root's start, ``update_display`` (throttled) on later events.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = True
+
+    def on_span_start(self, span: Any) -> None:  # live display will hook in here
+        return None
+
+    def on_span_end(self, span: Any) -> None:  # ... and here
+        return None
+
+    def on_trace_end(self, trace: Any) -> None:
+        if not self.enabled or not in_kernel():
+            return
+        try:
+            bundle = trace_bundle(trace)
+            already_shown = trace.display_handle is not None
+            handle = publish(bundle, display_id=trace.display_id, update=already_shown)
+            if not already_shown:
+                trace.display_handle = handle if handle is not None else True
+        except Exception as exc:
+            report_internal_error("displaying the trace", exc)
+
+
+# ---------------------------------------------------------------- show()
+_TRACE_KEYS = ("info", "data", "resourceSpans", "spans")
+
+
+def _looks_like_trace(doc: Any) -> bool:
+    return isinstance(doc, Mapping) and any(k in doc for k in _TRACE_KEYS)
+
+
+def _parse_text(text: str) -> Any:
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("nbtrace.show: got an empty string; expected trace JSON")
+    try:
+        return json.loads(stripped)
+    except ValueError as first_error:
+        docs = []
+        for number, line in enumerate(stripped.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                docs.append(json.loads(line))
+            except ValueError:
+                raise ValueError(
+                    f"nbtrace.show: the string is neither JSON nor JSON Lines "
+                    f"(line {number}: {first_error})") from None
+        return docs
+
+
+def _coerce(x: Any) -> Any:
+    """Text → parsed JSON; ``.to_dict()`` objects → dict; anything else unchanged."""
+    if isinstance(x, (bytes, bytearray)):
+        x = bytes(x).decode("utf-8")
+    if isinstance(x, str):
+        return _parse_text(x)
+    if isinstance(x, (Mapping, list, tuple)) or isinstance(x, type):
+        return x
+    to_dict = getattr(x, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise TypeError(
+        "nbtrace.show: expected an MLflow trace (or its dict/JSON), an OTLP JSON document, "
+        f"JSON Lines text, or a list of those; got {type(x).__name__}")
+
+
+def _check_doc(doc: Any) -> dict:
+    if not isinstance(doc, Mapping):
+        raise TypeError(f"nbtrace.show: expected a trace document (a dict), got {type(doc).__name__}")
+    if not _looks_like_trace(doc):
+        raise ValueError(
+            "nbtrace.show: this dict is not a trace; expected an MLflow trace dict "
+            f"({{'info', 'data'}}) or an OTLP document ({{'resourceSpans'}}); got keys {list(doc)[:8]}")
+    return dict(doc)
+
+
+def _to_document(x: Any) -> Any:
+    x = _coerce(x)
+    if isinstance(x, (list, tuple)):
+        if not x:
+            raise ValueError("nbtrace.show: got an empty list; expected trace documents")
+        return [_check_doc(_coerce(item)) for item in x]
+    return _check_doc(x)
+
+
+def _json_safe(doc: Any) -> Any:
+    try:
+        json.dumps(doc, allow_nan=False)
+        return doc
+    except (TypeError, ValueError):
+        return to_jsonable(doc)
+
+
+def show_bundle(x: Any) -> dict:
+    """The MIME bundle :func:`show` displays for ``x`` (raises on invalid input)."""
+    doc = _to_document(x)
+    if isinstance(doc, list) and len(doc) == 1:
+        doc = doc[0]
+    return payload_bundle(_json_safe(doc))
+
+
+def show(x: Any) -> None:
+    """Display a trace document in the notebook with the nbtrace renderer.
+
+    Accepts an MLflow ``Trace`` (anything with ``.to_dict()``), an MLflow trace
+    dict, an OTLP JSON document (``{"resourceSpans": ...}``), a JSON string or
+    JSON Lines text of those, or a list of them. Invalid input raises
+    ``TypeError``/``ValueError``. Outside a kernel, prints the one-line summary.
+    """
+    bundle = show_bundle(x)
+    if in_kernel():
+        publish(bundle)
+    else:
+        print(bundle["text/plain"])

@@ -1,0 +1,229 @@
+"""Turn a :class:`TraceRecord` into an MLflow-v3-shaped trace dict, and summarize
+trace payloads in one line of text.
+
+The dict is what ``mlflow.entities.Trace.to_dict()`` produces for MLflow 3
+(``info`` v3 + ``data.spans`` in the v3/OTel span shape): span ids are base64
+of the 8/16 id bytes, times are integer epoch nanoseconds (``end_time_unix_nano``
+is ``None`` while a span runs), span attribute values are JSON-encoded strings,
+event attributes are plain JSON values.
+"""
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+from typing import Any
+
+from ._serialize import dumps_jsonable, truncate
+from ._span import INPUTS_KEY, OUTPUTS_KEY, Span
+
+SCHEMA_VERSION = "3"
+PREVIEW_MAX_CHARS = 10_000
+_STATUS_CODES = {"UNSET": "STATUS_CODE_UNSET", "OK": "STATUS_CODE_OK", "ERROR": "STATUS_CODE_ERROR"}
+
+
+def _b64(value: int, size: int) -> str:
+    return base64.b64encode(value.to_bytes(size, "big")).decode("ascii")
+
+
+def _rfc3339(ns: int) -> str:
+    moment = datetime.datetime.fromtimestamp(ns / 1e9, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def span_to_dict(span: Span) -> dict:
+    """One span in MLflow v3 dict form (call with the trace lock held)."""
+    parent = span._parent
+    events = [dict(e, attributes=dict(e["attributes"])) for e in span._events]
+    if span._dropped_events:
+        events.append({"name": "nbtrace.dropped_events", "time_unix_nano": events[-1]["time_unix_nano"],
+                       "attributes": {"count": span._dropped_events}})
+    return {
+        "trace_id": _b64(span._trace.trace_id, 16),
+        "span_id": _b64(span._span_id, 8),
+        "trace_state": "",
+        "parent_span_id": _b64(parent._span_id, 8) if parent is not None else None,
+        "name": span._name,
+        "start_time_unix_nano": span._start_ns,
+        "end_time_unix_nano": span._end_ns,
+        "attributes": dict(span._attributes),
+        "status": {"code": _STATUS_CODES[span._status], "message": span._status_message},
+        "events": events,
+    }
+
+
+def rollup_token_usage(spans: list[Span]) -> dict | None:
+    """Trace token totals: count a span's usage only if no ancestor already did."""
+    ids = {id(s) for s in spans}
+    totals: dict[str, int] = {}
+    for span in spans:
+        usage = span._token_usage
+        if not usage:
+            continue
+        ancestor, counted_above = span._parent, False
+        while ancestor is not None and id(ancestor) in ids:
+            if ancestor._token_usage:
+                counted_above = True
+                break
+            ancestor = ancestor._parent
+        if counted_above:
+            continue
+        for key, value in usage.items():
+            totals[key] = totals.get(key, 0) + value
+    return totals or None
+
+
+def _preview(encoded: str | None) -> str:
+    return truncate(encoded, PREVIEW_MAX_CHARS) if encoded is not None else "null"
+
+
+def trace_to_dict(trace: Any) -> dict:
+    """The MLflow-v3-compatible dict of a trace (running or finished)."""
+    from . import __version__
+
+    with trace.lock:
+        spans = list(trace.spans)
+        span_dicts = [span_to_dict(s) for s in spans]
+        root = trace.root
+        usage = rollup_token_usage(spans)
+        root_attrs = dict(root._attributes) if root is not None else {}
+        start_ns = root._start_ns if root is not None else 0
+        end_ns = root._end_ns if root is not None else None
+        state = trace.state
+        dropped = trace.dropped_spans
+    metadata = {
+        "mlflow.trace_schema.version": SCHEMA_VERSION,
+        "mlflow.traceInputs": _preview(root_attrs.get(INPUTS_KEY)),
+        "mlflow.traceOutputs": _preview(root_attrs.get(OUTPUTS_KEY)),
+        "nbtrace.version": __version__,
+    }
+    if usage:
+        metadata["mlflow.trace.tokenUsage"] = dumps_jsonable(usage)
+    if dropped:
+        metadata["nbtrace.droppedSpans"] = str(dropped)
+    return {
+        "info": {
+            "trace_id": trace.request_id,
+            "trace_location": {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "0"}},
+            "request_time": _rfc3339(start_ns),
+            "execution_duration_ms": (end_ns - start_ns) // 1_000_000 if end_ns is not None else None,
+            "state": state,
+            "trace_metadata": metadata,
+            "tags": {"mlflow.traceName": trace.name},
+        },
+        "data": {"spans": span_dicts},
+    }
+
+
+# ---------------------------------------------------------------- text summary
+def _format_duration(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    if ms < 1_000:
+        return f"{ms:.0f} ms" if ms >= 10 else f"{ms:.2g} ms"
+    return f"{ms / 1000:.2f} s"
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _summary_parts(name: str, n_spans: int, n_errors: int, tokens: Any, ms: float | None,
+                   running: bool) -> list:
+    parts = [f"nbtrace trace {name!r}" if name else "nbtrace trace",
+             f"{n_spans} span{'s' if n_spans != 1 else ''}"]
+    if n_errors:
+        parts.append(f"{n_errors} error{'s' if n_errors != 1 else ''}")
+    if tokens:
+        parts.append(f"{int(tokens):,} tokens")
+    parts.append("running" if running else _format_duration(ms))
+    return [p for p in parts if p]
+
+
+def _mlflow_summary(doc: dict) -> tuple:
+    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    spans = [s for s in (data.get("spans") or []) if isinstance(s, dict)]
+    errors = 0
+    for s in spans:
+        status = s.get("status")
+        code = status.get("code") if isinstance(status, dict) else s.get("status_code")
+        errors += str(code).upper() in ("STATUS_CODE_ERROR", "ERROR", "2")
+    tags = info.get("tags") if isinstance(info.get("tags"), dict) else {}
+    name = tags.get("mlflow.traceName")
+    if not isinstance(name, str):
+        roots = [s for s in spans if not s.get("parent_span_id") and not s.get("parent_id")]
+        name = str(roots[0].get("name", "")) if roots else ""
+    tokens = None
+    meta = info.get("trace_metadata") or info.get("request_metadata")
+    if isinstance(meta, dict) and isinstance(meta.get("mlflow.trace.tokenUsage"), str):
+        try:
+            tokens = json.loads(meta["mlflow.trace.tokenUsage"]).get("total_tokens")
+        except (ValueError, AttributeError):
+            tokens = None
+    ms = None
+    roots = [s for s in spans if not s.get("parent_span_id") and not s.get("parent_id")]
+    if len(roots) == 1:  # precise (sub-ms) duration from the root span's ns times
+        start = _num(roots[0].get("start_time_unix_nano", roots[0].get("start_time")))
+        end = _num(roots[0].get("end_time_unix_nano", roots[0].get("end_time")))
+        if start and end and end >= start and start > 1e17:
+            ms = (end - start) / 1e6
+    if ms is None:
+        ms = _num(info.get("execution_duration_ms", info.get("execution_time_ms")))
+    if ms is None and isinstance(info.get("execution_duration"), str):
+        secs = _num(info["execution_duration"].rstrip("s"))
+        ms = secs * 1000 if secs is not None else None
+    running = (info.get("state") or info.get("status")) == "IN_PROGRESS"
+    return name, len(spans), errors, tokens, ms, running
+
+
+def _otlp_spans(doc: dict) -> list:
+    spans = []
+    for rs in doc.get("resourceSpans") or []:
+        for ss in (rs or {}).get("scopeSpans") or (rs or {}).get("instrumentationLibrarySpans") or []:
+            spans.extend(s for s in (ss or {}).get("spans") or [] if isinstance(s, dict))
+    return spans
+
+
+def _otlp_summary(doc: dict) -> tuple:
+    spans = _otlp_spans(doc)
+    errors = sum(1 for s in spans
+                 if str((s.get("status") or {}).get("code")) in ("2", "STATUS_CODE_ERROR"))
+    roots = [s for s in spans if not s.get("parentSpanId")]
+    name = str(roots[0].get("name", "")) if roots else ""
+    starts = [_num(s.get("startTimeUnixNano")) for s in spans]
+    ends = [_num(s.get("endTimeUnixNano")) for s in spans]
+    starts = [x for x in starts if x]
+    ends = [x for x in ends if x]
+    ms = (max(ends) - min(starts)) / 1e6 if starts and ends else None
+    traces = {s.get("traceId") for s in spans}
+    return name, len(spans), errors, None, ms, False, len(traces)
+
+
+def _stats(doc: Any) -> tuple:
+    if isinstance(doc, dict) and "resourceSpans" in doc:
+        return _otlp_summary(doc)
+    if isinstance(doc, dict):
+        return (*_mlflow_summary(doc), 1)
+    raise TypeError("not a trace document")
+
+
+def summarize(payload: Any) -> str:
+    """One-line text/plain summary of a trace payload (our dict, MLflow, OTLP, or a list),
+    e.g. ``<nbtrace trace 'agent' · 7 spans · 1 error · 1,234 tokens · 1.23 s>``."""
+    try:
+        docs = payload if isinstance(payload, list) else [payload]
+        stats = [_stats(d) for d in docs]
+        n_traces = sum(st[6] for st in stats)
+        if len(stats) == 1 and n_traces <= 1:
+            return "<" + " · ".join(_summary_parts(*stats[0][:6])) + ">"
+        n_spans = sum(st[1] for st in stats)
+        n_errors = sum(st[2] for st in stats)
+        parts = _summary_parts("", n_spans, n_errors, None, None, False)
+        parts[0] = f"nbtrace {n_traces} traces"
+        return "<" + " · ".join(parts) + ">"
+    except Exception:
+        return "<nbtrace trace>"

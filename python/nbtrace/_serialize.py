@@ -1,0 +1,228 @@
+"""Turn arbitrary Python values into bounded, JSON-safe data — without ever raising.
+
+``to_jsonable(value)`` returns only ``dict``/``list``/``str``/``int``/``float``/
+``bool``/``None`` (finite floats, UTF-8-encodable strings), so the result can go
+through ``json.dumps(..., allow_nan=False)`` and Jupyter's message serializer.
+
+Limits keep memory bounded: strings (and ``repr`` fallbacks) are truncated to
+``MAX_STR_LEN`` characters with a marker, containers to ``MAX_ITEMS`` entries,
+nesting to ``MAX_DEPTH`` levels, and one conversion visits at most ``MAX_NODES``
+values. Cycles become ``"<cycle: list>"``-style markers.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime
+import enum
+import json
+import math
+from collections.abc import Mapping
+from json.encoder import encode_basestring as _encode_str
+from typing import Any
+
+MAX_STR_LEN = 100_000
+MAX_ITEMS = 2_000
+MAX_DEPTH = 32
+MAX_NODES = 50_000
+
+_SEQUENCE_TYPES = (list, tuple, set, frozenset, collections.deque)
+
+
+def truncate(text: str, limit: int = MAX_STR_LEN) -> str:
+    """Cut ``text`` to ``limit`` characters, appending a marker saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…[truncated {len(text) - limit} chars]"
+
+
+def _clean_str(text: str, limit: int = MAX_STR_LEN) -> str:
+    text = str.__str__(text)  # plain str even for subclasses
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates would break Jupyter's UTF-8 messages
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return truncate(text, limit)
+
+
+def safe_repr(obj: Any, limit: int = MAX_STR_LEN) -> str:
+    """``repr(obj)``, bounded; a placeholder if ``repr`` itself fails."""
+    try:
+        text = repr(obj)
+        if not isinstance(text, str):
+            raise TypeError("__repr__ returned a non-string")
+        return _clean_str(text, limit)
+    except Exception:
+        return f"<unrepresentable {type(obj).__name__} object>"
+
+
+def _key(k: Any) -> str:
+    if isinstance(k, str):
+        return _clean_str(k, 1_000)
+    if isinstance(k, (bool, type(None))):
+        return json.dumps(k)
+    if isinstance(k, (int, float)):
+        try:
+            return str(k)
+        except Exception:
+            return safe_repr(k, 1_000)
+    return safe_repr(k, 1_000)
+
+
+class _Converter:
+    __slots__ = ("nodes", "path")
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.path: set = set()  # ids of containers on the current path (cycle check)
+
+    def convert(self, obj: Any, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            return "…[value too large, truncated]"
+        try:
+            return self._convert(obj, depth)
+        except Exception:
+            return safe_repr(obj)
+
+    def _convert(self, obj: Any, depth: int) -> Any:
+        # Scalars first (exact types are the fast path).
+        if obj is None or obj is True or obj is False:
+            return obj
+        if isinstance(obj, enum.Enum):
+            return self.convert(obj.value, depth + 1)
+        if isinstance(obj, str):
+            return _clean_str(obj)
+        if isinstance(obj, bool):
+            return bool(obj)
+        if isinstance(obj, int):
+            value = int(obj)
+            return value if value.bit_length() <= 3_000 else safe_repr(value, 1_000)
+        if isinstance(obj, float):
+            value = float(obj)
+            if math.isfinite(value):
+                return value
+            return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        if isinstance(obj, (bytes, bytearray, memoryview)):
+            size = len(obj) if not isinstance(obj, memoryview) else obj.nbytes
+            raw = bytes(obj)[:MAX_STR_LEN] if size > MAX_STR_LEN else bytes(obj)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = repr(raw)
+            text = _clean_str(text, MAX_STR_LEN * 4)
+            return text if size <= MAX_STR_LEN else f"{text}…[truncated {size - MAX_STR_LEN} bytes]"
+        if isinstance(obj, (datetime.datetime, datetime.date, datetime.time)):
+            return obj.isoformat()
+        if isinstance(obj, type):
+            return safe_repr(obj)
+        if depth >= MAX_DEPTH:
+            return f"<{type(obj).__name__}: max depth {MAX_DEPTH} reached>"
+
+        oid = id(obj)
+        if oid in self.path:
+            return f"<cycle: {type(obj).__name__}>"
+        self.path.add(oid)
+        try:
+            return self._convert_compound(obj, depth)
+        finally:
+            self.path.discard(oid)
+
+    def _convert_compound(self, obj: Any, depth: int) -> Any:
+        if isinstance(obj, Mapping):
+            out = {}
+            for i, (k, v) in enumerate(obj.items()):
+                if i >= MAX_ITEMS:
+                    out["…"] = f"[{len(obj) - MAX_ITEMS} more entries truncated]"
+                    break
+                if self.nodes >= MAX_NODES:
+                    out["…"] = "[value too large, truncated]"
+                    break
+                out[_key(k)] = self.convert(v, depth + 1)
+            return out
+        if isinstance(obj, tuple) and hasattr(obj, "_asdict"):  # namedtuple
+            return self.convert(dict(obj._asdict()), depth)
+        if isinstance(obj, _SEQUENCE_TYPES):
+            items = obj
+            if isinstance(obj, (set, frozenset)) and len(obj) <= MAX_ITEMS:
+                try:
+                    items = sorted(obj)
+                except Exception:
+                    items = list(obj)
+            out_list = []
+            for i, v in enumerate(items):
+                if i >= MAX_ITEMS:
+                    out_list.append(f"…[{len(obj) - MAX_ITEMS} more items truncated]")
+                    break
+                if self.nodes >= MAX_NODES:
+                    out_list.append("…[value too large, truncated]")
+                    break
+                out_list.append(self.convert(v, depth + 1))
+            return out_list
+        if dataclasses.is_dataclass(obj):
+            return {
+                f.name: self.convert(getattr(obj, f.name, None), depth + 1)
+                for f in dataclasses.fields(obj)
+            }
+        converted = self._via_protocol(obj)
+        if converted is not _MISSING:
+            return self.convert(converted, depth + 1)
+        return safe_repr(obj)
+
+    @staticmethod
+    def _via_protocol(obj: Any) -> Any:
+        """pydantic ``model_dump``/``dict``, ``to_dict``, numpy-like ``tolist``/``item``."""
+        size = getattr(obj, "size", None)
+        if isinstance(size, int) and not isinstance(size, bool) and size > MAX_ITEMS:
+            return _MISSING  # huge array/frame: its repr is already a summary
+        for name, kwargs, want in (
+            ("model_dump", {"mode": "json"}, Mapping),
+            ("model_dump", {}, Mapping),
+            ("to_dict", {}, (Mapping, list)),
+            ("tolist", {}, (list, tuple, int, float, bool, str)),
+            ("item", {}, (int, float, bool, str)),
+        ):
+            method = getattr(obj, name, None)
+            if not callable(method):
+                continue
+            try:
+                result = method(**kwargs)
+            except Exception:
+                continue
+            if isinstance(result, want):
+                return result
+        return _MISSING
+
+
+_MISSING = object()
+
+
+def to_jsonable(value: Any) -> Any:
+    """Bounded JSON-safe copy of ``value``. Never raises."""
+    try:
+        return _Converter().convert(value, 0)
+    except Exception:
+        return safe_repr(value)
+
+
+def dumps(value: Any) -> str:
+    """JSON text of ``to_jsonable(value)`` (non-ASCII kept). Never raises."""
+    try:
+        kind = type(value)
+        if kind is str:  # fast paths for the common scalar cases
+            return _encode_str(_clean_str(value))
+        if value is None or kind is bool:
+            return "null" if value is None else ("true" if value else "false")
+        if kind is int and value.bit_length() <= 3_000:
+            return int.__repr__(value)
+        return json.dumps(to_jsonable(value), ensure_ascii=False, allow_nan=False)
+    except Exception:
+        return json.dumps(f"<unserializable {type(value).__name__} object>")
+
+
+def dumps_jsonable(value: Any) -> str:
+    """JSON text of a value that is already JSON-safe (e.g. from :func:`to_jsonable`)."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except Exception:
+        return dumps(value)

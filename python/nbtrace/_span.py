@@ -1,0 +1,333 @@
+"""The :class:`Span` object: one timed operation inside a trace.
+
+A span stores its data already in export form (attribute values JSON-encoded the
+way MLflow does, events with JSON-safe attributes), so turning a running trace
+into a MIME bundle is cheap and never sees user objects. Mutations take the
+trace's lock, so a display/exporter thread can snapshot a trace at any time.
+
+Spans are created by :meth:`nbtrace._collector.TraceCollector.start_span`; they
+report their end to the collector, which notifies listeners (display, ...).
+Every public method swallows internal errors (reported once as a warning).
+"""
+from __future__ import annotations
+
+import os
+import random
+import time
+import traceback
+from typing import TYPE_CHECKING, Any
+
+from . import _context
+from ._serialize import dumps, safe_repr, to_jsonable, truncate
+from ._util import report_internal_error
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._collector import TraceRecord
+
+STATUS_UNSET, STATUS_OK, STATUS_ERROR = "UNSET", "OK", "ERROR"
+_STATUS_ALIASES = {
+    "UNSET": STATUS_UNSET, "STATUS_CODE_UNSET": STATUS_UNSET,
+    "OK": STATUS_OK, "STATUS_CODE_OK": STATUS_OK,
+    "ERROR": STATUS_ERROR, "STATUS_CODE_ERROR": STATUS_ERROR,
+}
+# Exceptions that end a span normally: they are control flow, not failures.
+NON_ERROR_EXCEPTIONS = (GeneratorExit, StopIteration, StopAsyncIteration)
+
+SPAN_TYPE_KEY = "mlflow.spanType"
+INPUTS_KEY = "mlflow.spanInputs"
+OUTPUTS_KEY = "mlflow.spanOutputs"
+FUNCTION_NAME_KEY = "mlflow.spanFunctionName"
+TRACE_REQUEST_ID_KEY = "mlflow.traceRequestId"
+TOKEN_USAGE_KEY = "mlflow.chat.tokenUsage"
+
+MAX_EVENTS_PER_SPAN = 1_000
+
+# Ids come from a private RNG (user code calling random.seed() must not make ids
+# collide), seeded from the OS and reseeded in forked children.
+_rng = random.Random(os.urandom(32))
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _rng.seed(os.urandom(32)))
+
+
+def new_span_id() -> int:
+    """A random non-zero 64-bit span id (OTel style)."""
+    return _rng.getrandbits(64) or 1
+
+
+def new_trace_id() -> int:
+    """A random non-zero 128-bit trace id (OTel style)."""
+    return _rng.getrandbits(128) or 1
+
+
+def _clean_usage(usage: Any) -> dict | None:
+    """Keep only the integer token counts of a usage mapping; fill ``total_tokens``."""
+    if not isinstance(usage, dict):
+        return None
+    clean = {}
+    for key, value in usage.items():
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, (int, float)) and value == value:  # not NaN
+            clean[str(key)] = int(value)
+    if not clean:
+        return None
+    if "total_tokens" not in clean and ("input_tokens" in clean or "output_tokens" in clean):
+        clean["total_tokens"] = clean.get("input_tokens", 0) + clean.get("output_tokens", 0)
+    return clean
+
+
+class Span:
+    """One operation in a trace. Use as a context manager, or call :meth:`end`.
+
+    ``with nbtrace.start_span("step") as span:`` makes the span current for the
+    block (children nest under it) and ends it on exit, recording an exception
+    that escapes the block. A span that is not used with ``with`` is not current;
+    end it with :meth:`end`.
+    """
+
+    __slots__ = (
+        "_trace", "_parent", "_span_id", "_name", "_span_type", "_start_ns", "_end_ns",
+        "_attributes", "_events", "_dropped_events", "_status", "_status_message",
+        "_token_usage", "_outputs_set", "_tokens", "_recorded", "__weakref__",
+    )
+
+    def __init__(self, trace: TraceRecord, parent: Span | None, name: str, span_type: str,
+                 start_ns: int | None = None) -> None:
+        self._trace = trace
+        self._parent = parent
+        self._span_id = new_span_id()
+        self._name = truncate(str(name), 1_000)
+        self._span_type = str(span_type)
+        self._start_ns = int(start_ns) if start_ns is not None else time.time_ns()
+        self._end_ns: int | None = None
+        self._attributes: dict[str, str] = {
+            SPAN_TYPE_KEY: dumps(self._span_type),
+            TRACE_REQUEST_ID_KEY: dumps(trace.request_id),
+        }
+        self._events: list[dict] = []
+        self._dropped_events = 0
+        self._status = STATUS_UNSET
+        self._status_message = ""
+        self._token_usage: dict | None = None
+        self._outputs_set = False
+        self._tokens: list = []  # context tokens from __enter__ (a stack: re-entry safe)
+        self._recorded = True  # False when the trace hit its span limit
+
+    # ----------------------------------------------------------------- identity
+    @property
+    def span_id(self) -> str:
+        """16 lowercase hex characters."""
+        return f"{self._span_id:016x}"
+
+    @property
+    def trace_id(self) -> str:
+        """The MLflow-style trace id, ``"tr-" + 32 hex``."""
+        return self._trace.request_id
+
+    @property
+    def parent_id(self) -> str | None:
+        return self._parent.span_id if self._parent is not None else None
+
+    @property
+    def parent(self) -> Span | None:
+        return self._parent
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def span_type(self) -> str:
+        return self._span_type
+
+    @property
+    def start_time_ns(self) -> int:
+        return self._start_ns
+
+    @property
+    def end_time_ns(self) -> int | None:
+        return self._end_ns
+
+    @property
+    def status(self) -> str:
+        """``"UNSET"``, ``"OK"`` or ``"ERROR"``."""
+        return self._status
+
+    @property
+    def is_ended(self) -> bool:
+        return self._end_ns is not None
+
+    @property
+    def token_usage(self) -> dict | None:
+        return dict(self._token_usage) if self._token_usage else None
+
+    def __repr__(self) -> str:
+        state = "ended" if self._end_ns is not None else "running"
+        return f"<nbtrace.Span {self._name!r} {self._span_type} {state} id={self.span_id}>"
+
+    # ----------------------------------------------------------------- mutation
+    def _mutable(self, what: str) -> bool:
+        if self._end_ns is None:
+            return True
+        report_internal_error(f"{what} on an ended span (ignored)")
+        return False
+
+    def set_inputs(self, inputs: Any) -> None:
+        """Record the span's inputs (serialized now, so later mutation does not show)."""
+        try:
+            if self._mutable("set_inputs"):
+                encoded = dumps(inputs)
+                with self._trace.lock:
+                    self._attributes[INPUTS_KEY] = encoded
+        except Exception as exc:
+            report_internal_error("set_inputs", exc)
+
+    def set_outputs(self, outputs: Any) -> None:
+        """Record the span's outputs."""
+        try:
+            if self._mutable("set_outputs"):
+                encoded = dumps(outputs)
+                with self._trace.lock:
+                    self._attributes[OUTPUTS_KEY] = encoded
+                    self._outputs_set = True
+        except Exception as exc:
+            report_internal_error("set_outputs", exc)
+
+    def set_attribute(self, key: str, value: Any) -> None:
+        """Set one attribute (stored JSON-encoded, as MLflow does)."""
+        try:
+            if not self._mutable("set_attribute"):
+                return
+            key = str(key)
+            if key == TOKEN_USAGE_KEY:
+                self._set_usage(to_jsonable(value))
+                return
+            encoded = dumps(value)
+            with self._trace.lock:
+                self._attributes[key] = encoded
+        except Exception as exc:
+            report_internal_error("set_attribute", exc)
+
+    def set_attributes(self, attributes: dict) -> None:
+        try:
+            for key, value in dict(attributes or {}).items():
+                self.set_attribute(key, value)
+        except Exception as exc:
+            report_internal_error("set_attributes", exc)
+
+    def set_token_usage(self, input_tokens: int | None = None, output_tokens: int | None = None,
+                        total_tokens: int | None = None, **extra: int) -> None:
+        """Record LLM token counts as ``mlflow.chat.tokenUsage``.
+
+        ``total_tokens`` defaults to input + output. Extra counts such as
+        ``cache_read_input_tokens`` are kept.
+        """
+        usage = {"input_tokens": input_tokens, "output_tokens": output_tokens,
+                 "total_tokens": total_tokens, **extra}
+        try:
+            if self._mutable("set_token_usage"):
+                self._set_usage({k: v for k, v in usage.items() if v is not None})
+        except Exception as exc:
+            report_internal_error("set_token_usage", exc)
+
+    def _set_usage(self, usage: Any) -> None:
+        clean = _clean_usage(usage)
+        if clean is None:
+            report_internal_error("token usage (expected a dict of integer counts)")
+            return
+        with self._trace.lock:
+            self._token_usage = clean
+            self._attributes[TOKEN_USAGE_KEY] = dumps(clean)
+
+    def add_event(self, name: str, attributes: dict | None = None,
+                  timestamp_ns: int | None = None) -> None:
+        """Add a point-in-time event (time in epoch nanoseconds, default now)."""
+        try:
+            if not self._mutable("add_event"):
+                return
+            event = {
+                "name": truncate(str(name), 1_000),
+                "time_unix_nano": int(timestamp_ns) if timestamp_ns is not None else time.time_ns(),
+                "attributes": to_jsonable(dict(attributes or {})),
+            }
+            with self._trace.lock:
+                if len(self._events) < MAX_EVENTS_PER_SPAN:
+                    self._events.append(event)
+                else:
+                    self._dropped_events += 1
+        except Exception as exc:
+            report_internal_error("add_event", exc)
+
+    def set_status(self, status: str, message: str = "") -> None:
+        """Set ``"OK"``, ``"ERROR"`` or ``"UNSET"`` (``STATUS_CODE_*`` spellings accepted)."""
+        try:
+            if not self._mutable("set_status"):
+                return
+            code = _STATUS_ALIASES.get(str(getattr(status, "name", status)).upper())
+            if code is None:
+                report_internal_error(f"set_status({status!r}): unknown status")
+                return
+            with self._trace.lock:
+                self._status = code
+                self._status_message = truncate(str(message or ""), 10_000)
+        except Exception as exc:
+            report_internal_error("set_status", exc)
+
+    def record_exception(self, exception: BaseException) -> None:
+        """Mark the span ERROR (``"<Type>: <message>"``) and add an ``exception`` event
+        with ``exception.type``, ``exception.message`` and ``exception.stacktrace``."""
+        try:
+            if not self._mutable("record_exception"):
+                return
+            type_name = type(exception).__name__
+            try:
+                message = str(exception)
+            except Exception:
+                message = safe_repr(exception)
+            try:
+                stack = "".join(traceback.format_exception(
+                    type(exception), exception, exception.__traceback__))
+            except Exception:
+                stack = f"{type_name}: {message}"
+            self.add_event("exception", {
+                "exception.type": type_name,
+                "exception.message": message,
+                "exception.stacktrace": stack,
+            })
+            self.set_status(STATUS_ERROR, f"{type_name}: {message}")
+        except Exception as exc:
+            report_internal_error("record_exception", exc)
+
+    # ----------------------------------------------------------------- lifecycle
+    def end(self, end_time_ns: int | None = None) -> None:
+        """End the span (idempotent). An UNSET status becomes OK."""
+        try:
+            with self._trace.lock:
+                if self._end_ns is not None:
+                    return
+                end = int(end_time_ns) if end_time_ns is not None else time.time_ns()
+                self._end_ns = max(end, self._start_ns)
+                if self._status == STATUS_UNSET:
+                    self._status = STATUS_OK
+        except Exception as exc:
+            report_internal_error("ending a span", exc)
+            return
+        self._trace.collector._on_span_end(self)
+
+    def __enter__(self) -> Span:
+        try:
+            self._tokens.append(_context.attach(self))
+        except Exception as exc:
+            report_internal_error("entering a span", exc)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if self._tokens:
+                _context.detach(self._tokens.pop(), fallback=self._parent)
+            if exc is not None and not isinstance(exc, NON_ERROR_EXCEPTIONS):
+                self.record_exception(exc)
+            self.end()
+        except Exception as error:
+            report_internal_error("exiting a span", error)
+        return False  # never swallow the user's exception

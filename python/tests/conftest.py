@@ -1,0 +1,51 @@
+import base64
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # python/ → import nbtrace from source
+
+import nbtrace  # noqa: E402
+from nbtrace import _display, _util  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Each test starts with no traces, no reported warnings, default settings."""
+    collector = nbtrace.get_collector()
+    listeners = collector.listeners
+    collector.clear()
+    _util.reset_reported_errors()
+    saved = nbtrace.configure()
+    yield
+    for listener in collector.listeners:
+        if listener not in listeners:
+            collector.remove_listener(listener)
+    nbtrace.configure(display=saved["display"], max_traces=saved["max_traces"])
+    collector.clear()
+
+
+@pytest.fixture
+def displayed(monkeypatch):
+    """Pretend to be in a kernel; collect (bundle, display_id, update) per publish."""
+    calls = []
+    monkeypatch.setattr(_display, "in_kernel", lambda: True)
+    monkeypatch.setattr(
+        _display, "publish",
+        lambda bundle, display_id=None, update=False: calls.append((bundle, display_id, update)))
+    return calls
+
+
+def spans_by_name(trace):
+    return {s["name"]: s for s in trace["data"]["spans"]}
+
+
+def attr(span, key):
+    """Decode one JSON-encoded span attribute."""
+    return json.loads(span["attributes"][key])
+
+
+def b64(value):
+    return base64.b64decode(value, validate=True)

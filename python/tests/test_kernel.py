@@ -1,0 +1,146 @@
+"""End to end in a real ipykernel (nbclient): what a notebook cell actually shows."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+MIME = "application/vnd.nbtrace.trace+json"
+SRC = Path(__file__).resolve().parents[1]  # python/ — the kernel imports nbtrace from here
+
+CELLS = [
+    # 0: setup — defining traced functions displays nothing
+    """\
+import nbtrace, asyncio
+
+@nbtrace.trace(span_type="TOOL")
+def tool(x):
+    if x < 0:
+        raise ValueError(f"negative input {x}")
+    return x * 2
+
+@nbtrace.trace(span_type="AGENT")
+def agent(x):
+    try:
+        tool(-1)
+    except ValueError:
+        pass
+    return tool(x) + tool(x + 1)
+
+@nbtrace.trace
+async def fetch(i):
+    await asyncio.sleep(0.01)
+    return i
+
+@nbtrace.trace(name="gatherer")
+async def gatherer():
+    return await asyncio.gather(fetch(1), fetch(2))
+print(nbtrace.__file__)
+""",
+    # 1: a traced call → exactly one trace display
+    "result = agent(3)",
+    # 2: the traced call raises → the trace is shown, then the error
+    "tool(-5)",
+    # 3: top-level await with gathered tasks
+    "await gatherer()",
+    # 4: nbtrace.show on an inline OTLP document
+    """\
+nbtrace.show({"resourceSpans": [{"scopeSpans": [{"spans": [
+    {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174", "name": "otlp-root",
+     "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000000250000000"}]}]}]})
+""",
+    # 5: no span → no display
+    "1 + 1",
+]
+
+
+def _displays(outputs):
+    return [o for o in outputs if o["output_type"] == "display_data"]
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    client = nbclient.NotebookClient(
+        nb, kernel_name="python3", timeout=120, allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}})
+    client.execute(env=env)
+    return nb
+
+
+def test_kernel_imports_nbtrace_from_source(executed):
+    text = "".join(o.get("text", "") for o in executed.cells[0].outputs if o["output_type"] == "stream")
+    assert Path(text.strip()).resolve() == SRC / "nbtrace" / "__init__.py"
+    assert _displays(executed.cells[0].outputs) == []
+
+
+def test_traced_cell_shows_exactly_one_trace(executed):
+    outputs = executed.cells[1].outputs
+    assert [o["output_type"] for o in outputs] == ["display_data"]
+    data = outputs[0]["data"]
+    assert set(data) == {MIME, "text/plain"}
+    doc = data[MIME]
+    if isinstance(doc, str):  # some nbformat versions keep JSON MIME data as text
+        doc = json.loads(doc)
+    names = [s["name"] for s in doc["data"]["spans"]]
+    assert names == ["agent", "tool", "tool", "tool"]
+    assert doc["info"]["state"] == "OK"
+    assert doc["data"]["spans"][1]["status"]["code"] == "STATUS_CODE_ERROR"
+    assert data["text/plain"].startswith("<nbtrace trace 'agent' · 4 spans · 1 error · ")
+
+
+def test_erroring_cell_shows_trace_and_error(executed):
+    outputs = executed.cells[2].outputs
+    assert [o["output_type"] for o in outputs] == ["display_data", "error"]
+    doc = outputs[0]["data"][MIME]
+    assert doc["info"]["state"] == "ERROR"
+    span = doc["data"]["spans"][0]
+    assert span["status"]["message"] == "ValueError: negative input -5"
+    assert outputs[0]["data"]["text/plain"].startswith("<nbtrace trace 'tool' · 1 span · 1 error")
+    assert outputs[1]["ename"] == "ValueError"
+    assert outputs[1]["evalue"] == "negative input -5"
+
+
+def test_top_level_await_with_gather(executed):
+    outputs = executed.cells[3].outputs
+    displays = _displays(outputs)
+    assert len(displays) == 1
+    spans = displays[0]["data"][MIME]["data"]["spans"]
+    root = spans[0]
+    assert root["name"] == "gatherer"
+    assert [s["parent_span_id"] for s in spans[1:]] == [root["span_id"]] * 2
+    results = [o for o in outputs if o["output_type"] == "execute_result"]
+    assert results[0]["data"]["text/plain"] == "[1, 2]"
+
+
+def test_show_cell_and_plain_cell(executed):
+    displays = _displays(executed.cells[4].outputs)
+    assert len(displays) == 1 and len(executed.cells[4].outputs) == 1
+    assert displays[0]["data"][MIME]["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["name"] == "otlp-root"
+    assert displays[0]["data"]["text/plain"] == "<nbtrace trace 'otlp-root' · 1 span · 250 ms>"
+    assert _displays(executed.cells[5].outputs) == []
+
+
+def test_demo_notebook_executes_cleanly():
+    examples = SRC.parent / "examples"
+    nb = nbformat.read(examples / "demo.ipynb", as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # stored cleared
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
+                                     resources={"metadata": {"path": str(examples)}})
+    client.execute(env=env)  # raises CellExecutionError on any error
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert not [o for o in outputs if o["output_type"] == "stream" and o["name"] == "stderr"]
+    summaries = [o["data"]["text/plain"] for o in outputs
+                 if o["output_type"] == "display_data" and MIME in o["data"]]
+    assert summaries[0].startswith("<nbtrace trace 'run_agent' · 13 spans · 2 errors · ")
+    assert "tokens" in summaries[0]
+    assert any(s.startswith("<nbtrace trace 'invoke_agent support-bot' · 3 spans · 1 error") for s in summaries)
