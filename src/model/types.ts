@@ -18,8 +18,7 @@ export type TraceFormat =
   | 'mlflow-v2'
   | 'mlflow-v3'
   | 'otlp'
-  | 'jaeger'
-  | 'nbtrace';
+  | 'jaeger';
 
 export interface SpanEvent {
   name: string;
