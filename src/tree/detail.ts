@@ -64,7 +64,7 @@ export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null
 
 function statusChip(span: Span): HTMLElement {
   const running = span.end === undefined;
-  const text = running ? 'running' : span.status === 'ERROR' ? 'error' : span.status === 'OK' ? 'ok' : 'unset';
+  const text = running ? 'running' : span.status === 'ERROR' ? 'error' : span.status === 'OK' ? 'ok' : 'done';
   const chip = el('span', `nbtrace-chip nbtrace-chip-${text}`, text);
   return chip;
 }

@@ -31,7 +31,7 @@ const LOOKS: Record<string, KindLook> = {
   DB: { badge: 'DB', family: 'io', label: 'Database' },
   RPC: { badge: 'RPC', family: 'io', label: 'RPC' },
   MESSAGING: { badge: 'MSG', family: 'io', label: 'Messaging' },
-  UNKNOWN: { badge: '·', family: 'other', label: 'Span' }
+  UNKNOWN: { badge: '', family: 'other', label: 'Span' }
 };
 
 export function kindLook(kind: string): KindLook {

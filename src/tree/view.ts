@@ -209,7 +209,7 @@ export class TraceView {
     title.title = `Trace ${t.id}`;
     h.appendChild(title);
 
-    const state = t.state === 'IN_PROGRESS' ? 'running' : t.state === 'ERROR' ? 'error' : t.state === 'OK' ? 'ok' : 'unset';
+    const state = t.state === 'IN_PROGRESS' ? 'running' : t.state === 'ERROR' ? 'error' : t.state === 'OK' ? 'ok' : 'done';
     const chip = document.createElement('span');
     chip.className = `nbtrace-chip nbtrace-chip-${state}`;
     chip.textContent = state;

@@ -115,7 +115,6 @@ export class VirtualList {
       el.style.height = `${h}px`;
       this._pool.push(el);
       this._indexOfSlot.push(-1);
-      this._sizer.appendChild(el);
     }
     // Slot = index modulo pool size: scrolling by one row re-renders one element.
     const poolSize = this._pool.length;
@@ -129,13 +128,16 @@ export class VirtualList {
       if (this._indexOfSlot[slot] !== index) {
         this._indexOfSlot[slot] = index;
         el.style.top = `${index * h}px`;
-        el.hidden = false;
         this._options.renderRow(el, index);
       }
+      if (el.parentNode !== this._sizer) {
+        this._sizer.appendChild(el);
+      }
     }
+    // Unused slots leave the DOM (kept in the pool): the DOM holds exactly the rendered rows.
     for (let slot = 0; slot < poolSize; slot++) {
-      if (!used[slot] && !this._pool[slot].hidden) {
-        this._pool[slot].hidden = true;
+      if (!used[slot] && this._pool[slot].parentNode) {
+        this._pool[slot].remove();
         this._indexOfSlot[slot] = -1;
       }
     }

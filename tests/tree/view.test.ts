@@ -24,12 +24,13 @@ function mount(t: Trace, options = {}): TraceView {
 }
 
 function rowEls(view: TraceView): HTMLElement[] {
-  return Array.from(view.node.querySelectorAll<HTMLElement>('[role="treeitem"]')).filter(e => !e.hidden);
+  // Every treeitem in the DOM must be a visible row: pooled spares are detached.
+  return Array.from(view.node.querySelectorAll<HTMLElement>('[role="treeitem"]'));
 }
 
 function rowFor(view: TraceView, id: string): HTMLElement {
   const el = view.node.querySelector<HTMLElement>(`[role="treeitem"][data-span-id="${spanHex(id)}"]`);
-  if (!el || el.hidden) {
+  if (!el) {
     throw new Error(`no visible row for ${id}`);
   }
   return el;
