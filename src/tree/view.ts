@@ -80,6 +80,12 @@ export class TraceView {
     this._detail.setAttribute('aria-label', 'Span details');
     this.node.appendChild(this._detail);
 
+    // Tick density follows the axis width, so labels never collide.
+    if (typeof ResizeObserver !== 'undefined') {
+      this._resizeObserver = new ResizeObserver(() => this._renderAxis());
+      this._resizeObserver.observe(this._axis);
+    }
+
     this._renderAll();
   }
 
@@ -162,6 +168,7 @@ export class TraceView {
     tree.removeEventListener('keydown', this._onKeyDown);
     tree.removeEventListener('focus', this._onFocus);
     this._list.dispose();
+    this._resizeObserver?.disconnect();
   }
 
   private _renderRow(el: HTMLElement, index: number): void {
@@ -279,7 +286,9 @@ export class TraceView {
 
   private _renderAxis(): void {
     this._axis.replaceChildren();
-    for (const tick of axisTicks(this._scale, 5)) {
+    const width = this._axis.clientWidth;
+    const count = width > 0 ? Math.max(2, Math.min(10, Math.floor(width / 90))) : 5;
+    for (const tick of axisTicks(this._scale, count)) {
       const t = document.createElement('span');
       t.className = 'nbtrace-tick';
       t.style.left = `${tick.percent}%`;
@@ -423,4 +432,5 @@ export class TraceView {
   private _axis: HTMLElement;
   private _list: VirtualList;
   private _detail: HTMLElement;
+  private _resizeObserver: ResizeObserver | null = null;
 }
