@@ -128,3 +128,28 @@ test('unreadable input shows a clear message and the raw JSON', async ({ page, t
   await alert.locator('summary').click();
   await expect(alert.locator('.nbtrace-raw')).toContainText('"world"');
 });
+
+test('the demo notebook runs offline and shows the agent trace', async ({ page, tmpPath }) => {
+  const examples = path.resolve(__dirname, '..', '..', 'examples');
+  for (const file of ['demo_agent.py', 'demo.ipynb']) {
+    await page.contents.uploadContent(
+      fs.readFileSync(path.join(examples, file), 'utf-8'),
+      'text',
+      `${tmpPath}/${file}`
+    );
+  }
+  await page.notebook.openByPath(`${tmpPath}/demo.ipynb`);
+  await page.notebook.activate('demo.ipynb');
+  await page.notebook.run();
+  const agentCell = (await page.notebook.getCellOutputLocator(3))!;
+  const renderer = agentCell.locator('.nbtrace-root');
+  await expect(renderer.locator('.nbtrace-title')).toHaveText('run_agent');
+  await expect(renderer.locator('.nbtrace-row-error').first()).toBeVisible();
+  // The failing tool call, selected: its error and stack trace in the detail panel.
+  await renderer.locator('.nbtrace-row-error .nbtrace-name').first().click();
+  await expect(renderer.getByRole('region', { name: 'Span details' })).toContainText('Error');
+  await renderer.screenshot({ path: path.join(SCREENSHOTS, 'demo-light.png') });
+  await page.theme.setDarkTheme();
+  await renderer.screenshot({ path: path.join(SCREENSHOTS, 'demo-dark.png') });
+  await page.theme.setLightTheme();
+});
