@@ -4,10 +4,12 @@
  * renderer owns one TraceView per trace id and feeds it newer payloads of the
  * same trace through update(), which keeps expansion, selection and scroll.
  */
-import { Span, Trace } from '../model/types';
+import { Trace } from '../model/types';
 import { renderDetail, tokenText } from './detail';
 import { formatCount, formatDuration } from './format';
-import { createRowElement, renderRowElement, RowContext, rowElementId } from './row';
+import { keyAction } from './keyboard';
+import { LiveClock } from './live';
+import { createRowElement, renderRowElement, RowContext, rowElementId, updateRowBar } from './row';
 import { buildRows, parentOf, revealSpan, Row, rowIndexOf } from './rows';
 import { ExpansionOptions, ExpansionState } from './state';
 import { axisTicks, createTimeScale, TimeScale } from './timeline';
@@ -28,7 +30,10 @@ export class TraceView {
     this._idPrefix = `nbtrace-${++nextViewId}`;
     this._expansion = new ExpansionState(options.expansion);
     this._trace = trace;
-    this._scale = createTimeScale(trace.duration);
+    const arrivedAt = performance.now();
+    this._clock.reset(trace, arrivedAt);
+    this._now = this._clock.now(arrivedAt);
+    this._scale = createTimeScale(this._now);
 
     this.node = document.createElement('div');
     this.node.className = 'nbtrace-trace';
@@ -85,6 +90,13 @@ export class TraceView {
       this._resizeObserver = new ResizeObserver(() => this._renderAxis());
       this._resizeObserver.observe(this._axis);
     }
+    // The live ticker runs only while the trace is on screen.
+    if (typeof IntersectionObserver !== 'undefined') {
+      this._intersectionObserver = new IntersectionObserver(entries => {
+        this._clock.setVisible(entries[entries.length - 1].isIntersecting);
+      });
+      this._intersectionObserver.observe(this.node);
+    }
 
     this._renderAll();
   }
@@ -112,7 +124,10 @@ export class TraceView {
     const treeScroll = this._list.scrollTop;
     const detailScroll = this._detail.scrollTop;
     this._trace = trace;
-    this._scale = createTimeScale(trace.duration);
+    const arrivedAt = performance.now();
+    this._clock.reset(trace, arrivedAt);
+    this._now = this._clock.now(arrivedAt);
+    this._scale = createTimeScale(this._now);
     if (this._selectedId !== null && !trace.byId.has(this._selectedId)) {
       this._selectedId = null;
     }
@@ -169,6 +184,31 @@ export class TraceView {
     tree.removeEventListener('focus', this._onFocus);
     this._list.dispose();
     this._resizeObserver?.disconnect();
+    this._intersectionObserver?.disconnect();
+    this._clock.dispose();
+  }
+
+  /** Whether the live ticker is running (trace in progress and on screen). */
+  get ticking(): boolean {
+    return this._clock.ticking;
+  }
+
+  /**
+   * Advance "now" for a running trace: only the axis, the bars of the rows in
+   * the DOM and the elapsed time change — no row is re-rendered.
+   */
+  tick(at?: number): void {
+    this._now = this._clock.now(at);
+    this._scale = createTimeScale(this._now);
+    this._renderAxis();
+    const ctx = this._rowContext();
+    this._list.forEachRendered((el, index) => {
+      const row = this._rows[index];
+      if (row) {
+        updateRowBar(el, row.span, ctx);
+      }
+    });
+    this._renderElapsed();
   }
 
   private _renderRow(el: HTMLElement, index: number): void {
@@ -182,7 +222,7 @@ export class TraceView {
     return {
       scale: this._scale,
       selectedId: this._selectedId,
-      now: this._trace.duration,
+      now: this._now,
       idPrefix: this._idPrefix
     };
   }
@@ -225,7 +265,7 @@ export class TraceView {
     const errors = t.spans.reduce((n, s) => n + (s.status === 'ERROR' ? 1 : 0), 0);
     const summary: string[] = [
       `${formatCount(t.spans.length)} span${t.spans.length === 1 ? '' : 's'}`,
-      formatDuration(t.duration)
+      ...(this._clock.running ? [] : [formatDuration(t.duration)])
     ];
     if (errors > 0) {
       summary.push(`${formatCount(errors)} error${errors === 1 ? '' : 's'}`);
@@ -238,6 +278,13 @@ export class TraceView {
     info.textContent = summary.join(' · ');
     h.appendChild(info);
 
+    this._runningCount = t.spans.reduce((n, s) => n + (s.end === undefined ? 1 : 0), 0);
+    this._elapsed = document.createElement('span');
+    this._elapsed.className = 'nbtrace-elapsed';
+    this._elapsed.setAttribute('aria-live', 'off');
+    h.appendChild(this._elapsed);
+    this._renderElapsed();
+
     const toolbar = document.createElement('div');
     toolbar.className = 'nbtrace-toolbar';
     toolbar.setAttribute('role', 'toolbar');
@@ -245,6 +292,19 @@ export class TraceView {
     toolbar.appendChild(this._button('Expand all', 'nbtrace-expand-all', () => this.expandAll()));
     toolbar.appendChild(this._button('Collapse all', 'nbtrace-collapse-all', () => this.collapseAll()));
     h.appendChild(toolbar);
+  }
+
+  private _renderElapsed(): void {
+    if (!this._elapsed) {
+      return;
+    }
+    if (!this._clock.running) {
+      this._elapsed.hidden = true;
+      return;
+    }
+    this._elapsed.hidden = false;
+    const n = this._runningCount;
+    this._elapsed.textContent = `${formatDuration(this._now)} elapsed · ${formatCount(n)} running span${n === 1 ? '' : 's'}`;
   }
 
   private _button(label: string, className: string, onClick: () => void): HTMLButtonElement {
@@ -351,73 +411,36 @@ export class TraceView {
     }
     const current = rowIndexOf(this._rows, this._selectedId);
     const page = Math.max(1, Math.floor(this._list.viewportHeight / ROW_HEIGHT) - 1);
-    const row = current >= 0 ? this._rows[current] : null;
-    let target = -1;
-    switch (event.key) {
-      case 'ArrowDown':
-        target = current < 0 ? 0 : Math.min(this._rows.length - 1, current + 1);
-        break;
-      case 'ArrowUp':
-        target = current < 0 ? 0 : Math.max(0, current - 1);
-        break;
-      case 'Home':
-        target = 0;
-        break;
-      case 'End':
-        target = this._rows.length - 1;
-        break;
-      case 'PageDown':
-        target = Math.min(this._rows.length - 1, Math.max(0, current) + page);
-        break;
-      case 'PageUp':
-        target = Math.max(0, current - page);
-        break;
-      case 'ArrowRight':
-        if (row && row.hasChildren) {
-          if (!row.expanded) {
-            this._expansion.setExpanded(row.span, true);
-            this._refreshRows();
-            this._list.invalidate();
-          } else {
-            target = current + 1;
-          }
-        }
-        break;
-      case 'ArrowLeft':
-        if (row) {
-          if (row.expanded) {
-            this._expansion.setExpanded(row.span, false);
-            this._refreshRows();
-          } else {
-            const parent: Span | null = parentOf(this._trace, row.span);
-            if (parent) {
-              target = rowIndexOf(this._rows, parent.id);
-            }
-          }
-        }
-        break;
-      case 'Enter':
-      case ' ':
-        if (row && row.hasChildren) {
-          this._expansion.toggle(row.span);
-          this._refreshRows();
-        }
-        break;
-      case '*':
-        this.expandAll();
-        break;
-      case 'Escape':
-        if (this._selectedId !== null) {
-          this.select(null);
-        }
-        break;
-      default:
-        return;
+    const action = keyAction(event.key, this._rows, current, page, i => {
+      const parent = parentOf(this._trace, this._rows[i].span);
+      return parent ? rowIndexOf(this._rows, parent.id) : -1;
+    });
+    if (action === null) {
+      return;
     }
     event.preventDefault();
     event.stopPropagation();
-    if (target >= 0 && target < this._rows.length) {
-      this.select(this._rows[target].span.id);
+    switch (action.type) {
+      case 'select':
+        this.select(this._rows[action.index].span.id);
+        break;
+      case 'expand':
+      case 'collapse':
+      case 'toggle': {
+        const span = this._rows[action.index].span;
+        this._expansion.setExpanded(
+          span,
+          action.type === 'expand' || (action.type === 'toggle' && !this._expansion.isExpanded(span))
+        );
+        this._refreshRows();
+        break;
+      }
+      case 'expandAll':
+        this.expandAll();
+        break;
+      case 'clearSelection':
+        this.select(null);
+        break;
     }
   };
 
@@ -433,4 +456,9 @@ export class TraceView {
   private _list: VirtualList;
   private _detail: HTMLElement;
   private _resizeObserver: ResizeObserver | null = null;
+  private _intersectionObserver: IntersectionObserver | null = null;
+  private _clock = new LiveClock(() => this.tick());
+  private _now = 0;
+  private _elapsed: HTMLElement | null = null;
+  private _runningCount = 0;
 }

@@ -53,6 +53,13 @@ export class VirtualList {
     return slot === undefined ? null : this._pool[slot];
   }
 
+  /** Visit the rows currently in the DOM (e.g. to move bars without re-rendering rows). */
+  forEachRendered(visit: (el: HTMLElement, index: number) => void): void {
+    for (const [index, slot] of this._slotOf) {
+      visit(this._pool[slot], index);
+    }
+  }
+
   setCount(count: number): void {
     this._count = Math.max(0, count);
     const h = this._options.rowHeight;

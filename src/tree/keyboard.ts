@@ -1,0 +1,70 @@
+/**
+ * Tree keyboard behaviour (WAI-ARIA tree pattern, selection follows focus),
+ * as a pure function from a key to an action on the visible rows.
+ */
+import { Row } from './rows';
+
+export type KeyAction =
+  | { type: 'select'; index: number }
+  | { type: 'expand'; index: number }
+  | { type: 'collapse'; index: number }
+  | { type: 'toggle'; index: number }
+  | { type: 'expandAll' }
+  | { type: 'clearSelection' }
+  | { type: 'none' };
+
+/**
+ * What `key` does with the selected row at `current` (-1 when none).
+ * `parentIndex(i)` finds the visible row of row i's parent (-1 if none).
+ * Returns null for keys the tree does not handle (they keep bubbling).
+ */
+export function keyAction(
+  key: string,
+  rows: readonly Row[],
+  current: number,
+  pageSize: number,
+  parentIndex: (index: number) => number
+): KeyAction | null {
+  const last = rows.length - 1;
+  const row = current >= 0 ? rows[current] : null;
+  const select = (index: number): KeyAction => ({ type: 'select', index: Math.max(0, Math.min(last, index)) });
+  switch (key) {
+    case 'ArrowDown':
+      return select(current < 0 ? 0 : current + 1);
+    case 'ArrowUp':
+      return select(current < 0 ? 0 : current - 1);
+    case 'Home':
+      return select(0);
+    case 'End':
+      return select(last);
+    case 'PageDown':
+      return select(Math.max(0, current) + pageSize);
+    case 'PageUp':
+      return select(current - pageSize);
+    case 'ArrowRight':
+      if (!row || !row.hasChildren) {
+        return { type: 'none' };
+      }
+      return row.expanded ? select(current + 1) : { type: 'expand', index: current };
+    case 'ArrowLeft': {
+      if (!row) {
+        return { type: 'none' };
+      }
+      if (row.expanded) {
+        return { type: 'collapse', index: current };
+      }
+      const parent = parentIndex(current);
+      return parent >= 0 ? select(parent) : { type: 'none' };
+    }
+    case 'Enter':
+    case ' ':
+      return row && row.hasChildren ? { type: 'toggle', index: current } : { type: 'none' };
+    case '*':
+      return { type: 'expandAll' };
+    case 'Escape':
+      // Only while something is selected: otherwise Escape belongs to the notebook.
+      return current >= 0 ? { type: 'clearSelection' } : null;
+    default:
+      return null;
+  }
+}
