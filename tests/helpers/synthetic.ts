@@ -2,6 +2,7 @@
  * Synthetic OTLP/JSON payloads for tests (and benchmarks): shapes that no
  * fixture has — wide, deep, huge — built from a compact span list.
  */
+import { parsePayload, Trace } from '../../src/model';
 
 export interface SpanSpec {
   id: string;
@@ -99,4 +100,13 @@ export function bushySpecs(n: number, fanout = 4): SpanSpec[] {
     specs.push({ id: `n${i}`, parent: `n${parent}`, start: i * 0.5, end: i * 0.5 + 1 });
   }
   return specs;
+}
+
+/** Parse specs through the real model; tests fail loudly if the model rejects them. */
+export function parseSpecs(specs: SpanSpec[], traceId?: string): Trace {
+  const result = parsePayload(otlpDoc(specs, traceId));
+  if (!result.ok) {
+    throw new Error(result.error);
+  }
+  return result.traces[0];
 }

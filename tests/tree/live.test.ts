@@ -1,15 +1,9 @@
-import { parsePayload, Trace } from '../../src/model';
+import { Trace } from '../../src/model';
 import { LiveClock, TICK_MS } from '../../src/tree/live';
 import { TraceView } from '../../src/tree/view';
-import { otlpDoc, SpanSpec, spanHex } from '../helpers/synthetic';
+import { parseSpecs, SpanSpec, spanHex } from '../helpers/synthetic';
 
-function trace(specs: SpanSpec[]): Trace {
-  const result = parsePayload(otlpDoc(specs));
-  if (!result.ok) {
-    throw new Error(result.error);
-  }
-  return result.traces[0];
-}
+const trace = parseSpecs;
 
 // root (running) ─┬─ done (0–40 ms)
 //                 └─ work (running since 50 ms)

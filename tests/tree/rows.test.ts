@@ -1,15 +1,9 @@
-import { parsePayload, Trace } from '../../src/model';
+import { Trace } from '../../src/model';
 import { buildRows, revealSpan, rowIndexOf } from '../../src/tree/rows';
 import { ExpansionState } from '../../src/tree/state';
-import { chainSpecs, flatSpecs, otlpDoc, SpanSpec, spanHex } from '../helpers/synthetic';
+import { chainSpecs, flatSpecs, parseSpecs, SpanSpec, spanHex } from '../helpers/synthetic';
 
-function trace(specs: SpanSpec[]): Trace {
-  const result = parsePayload(otlpDoc(specs));
-  if (!result.ok) {
-    throw new Error(result.error);
-  }
-  return result.traces[0];
-}
+const trace = parseSpecs;
 
 // root ─┬─ a ─── a1 ─── a1x
 //       └─ b

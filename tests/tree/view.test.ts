@@ -1,14 +1,8 @@
-import { parsePayload, Trace } from '../../src/model';
+import { Trace } from '../../src/model';
 import { TraceView } from '../../src/tree/view';
-import { flatSpecs, otlpDoc, SpanSpec, spanHex } from '../helpers/synthetic';
+import { flatSpecs, parseSpecs, SpanSpec, spanHex } from '../helpers/synthetic';
 
-function trace(specs: SpanSpec[]): Trace {
-  const result = parsePayload(otlpDoc(specs));
-  if (!result.ok) {
-    throw new Error(result.error);
-  }
-  return result.traces[0];
-}
+const trace = parseSpecs;
 
 const AGENT: SpanSpec[] = [
   { id: 'root', name: 'agent', start: 0, end: 200, kind: 'AGENT', attributes: { 'input.value': '{"question": "hi"}' } },
