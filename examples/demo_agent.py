@@ -3,13 +3,16 @@
 Everything is plain Python: a fake LLM that returns canned OpenAI-style chat
 completions (with token usage), a retriever over an in-memory corpus, and a few
 tools — one of which always fails (the agent catches it and carries on).
-Small sleeps make the timing bars in the trace view meaningful.
+Small sleeps make the timing bars in the trace view meaningful. ``slow_agent``
+takes about 5 s so you can watch its trace grow live (``NBTRACE_DEMO_FAST=1``
+shortens its sleeps 50×, for tests).
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import math
+import os
 import re
 import time
 
@@ -211,3 +214,64 @@ def retrieve_sync_count(city: str) -> int:
 async def compare_cities(cities: list[str]) -> list[dict]:
     """Looks up several cities concurrently (asyncio.gather): sibling spans overlap."""
     return list(await asyncio.gather(*(lookup_async(c) for c in cities)))
+
+
+# ----------------------------------------------------------------- live: a slow agent
+_FAST = os.environ.get("NBTRACE_DEMO_FAST") == "1"  # tests: sleep 50× shorter
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds / 50 if _FAST else seconds)
+
+
+PAGES = {
+    "research": ["https://example.org/kyoto-temples", "https://example.org/kyoto-food"],
+    "compare": ["https://example.org/ryokan-vs-hotel", "https://paywalled.example.com/best-ryokans"],
+    "schedule": ["https://example.org/kyoto-in-3-days", "https://example.org/day-trip-nara"],
+}
+
+
+@nbtrace.trace(span_type="LLM", attributes={"mlflow.llm.model": MODEL, "mlflow.llm.provider": "fake"})
+def think(goal: str, step: str) -> str:
+    """A slow 'reasoning' call that decides what to look up next."""
+    _pause(0.5)
+    plan = f"For '{goal}', {step}: search, then read the two best pages."
+    nbtrace.get_current_span().set_token_usage(input_tokens=_tokens(goal) + 40,
+                                                output_tokens=_tokens(plan))
+    return plan
+
+
+@nbtrace.trace(span_type="RETRIEVER")
+def web_search(query: str) -> list[dict]:
+    _pause(0.4)
+    step = query.rsplit(" ", 1)[-1]
+    hits = [{"url": url, "rank": i + 1} for i, url in enumerate(PAGES[step])]
+    nbtrace.get_current_span().add_event("results", {"count": len(hits)})
+    return hits
+
+
+@nbtrace.trace(span_type="TOOL")
+def fetch_page(url: str) -> str:
+    _pause(0.3)
+    if "paywalled" in url:
+        raise ToolError(f"402 Payment Required: {url}")
+    return f"(text of {url})"
+
+
+@nbtrace.trace(span_type="AGENT")
+def slow_agent(goal: str = "Plan 3 days in Kyoto") -> str:
+    """Three steps (think → search → read two pages), then an answer: ~5 s in all.
+    One page is paywalled: its fetch fails, the agent skips it and carries on."""
+    notes = []
+    for step in ("research", "compare", "schedule"):
+        with nbtrace.start_span(f"step: {step}", span_type="CHAIN") as span:
+            span.set_inputs({"goal": goal, "step": step})
+            think(goal, step)
+            for hit in web_search(f"{goal} {step}"):
+                try:
+                    notes.append(fetch_page(hit["url"]))
+                except ToolError as exc:
+                    span.add_event("skipped page", {"url": hit["url"], "reason": str(exc)})
+            span.set_outputs({"pages_read": len(notes)})
+    answer = think(goal, f"write the answer from {len(notes)} pages")
+    return answer

@@ -2,15 +2,20 @@
 
 This is the "SDK" half (OpenTelemetry API/SDK split): :class:`Span` objects are
 the API, the :class:`TraceCollector` decides what to keep and tells listeners
-about span starts/ends and finished traces. The display layer is one listener;
-live display is another one to come (``on_span_start`` / ``on_span_end`` hooks
-already fire for every span).
+about span starts, changes and ends and about finished traces. The (live)
+display is one listener (:mod:`nbtrace._live`).
 
 A listener is any object with some of these methods (all optional)::
 
     on_span_start(span)     # a span started (its trace is span._trace)
+    on_span_change(span)    # a running span got attributes, inputs/outputs, status or events
     on_span_end(span)       # a span ended
     on_trace_end(trace)     # the root span of ``trace`` ended
+
+Nothing stays "running" forever: when a root span ends, every span of its trace
+still running is ended with ERROR status and a message saying why (see
+:meth:`TraceCollector.finalize_trace`; the display also ends a cell's unfinished
+traces when the cell ends).
 
 Listener errors are swallowed and reported once. Memory is bounded: only the
 last ``max_finished_traces`` finished traces are kept, at most
@@ -35,7 +40,7 @@ class TraceRecord:
     """All spans of one trace (root first, then in start order) and its state."""
 
     __slots__ = ("trace_id", "request_id", "display_id", "lock", "spans", "root",
-                 "dropped_spans", "collector", "display_handle", "__weakref__")
+                 "dropped_spans", "collector", "display_handle", "live", "__weakref__")
 
     def __init__(self, collector: TraceCollector) -> None:
         self.trace_id = new_trace_id()
@@ -48,6 +53,7 @@ class TraceRecord:
         self.dropped_spans = 0
         self.collector = collector
         self.display_handle: Any = None
+        self.live: Any = None  # the live display's per-trace state (nbtrace._live)
 
     @property
     def name(self) -> str:
@@ -143,16 +149,53 @@ class TraceCollector:
             self._notify("on_span_start", span)
         return span
 
+    def _on_span_change(self, span: Span) -> None:
+        if span._recorded:
+            self._notify("on_span_change", span)
+
     def _on_span_end(self, span: Span) -> None:
         if not span._recorded:
             return
         self._notify("on_span_end", span)
         trace = span._trace
         if span is trace.root:
+            try:
+                if span.status == "ERROR":
+                    why = f"ended when the root span failed: {span._status_message}".rstrip(": ")
+                else:
+                    why = "still running when the root span ended"
+                self._end_running(trace, why, end_time_ns=span._end_ns)
+            except Exception as exc:
+                report_internal_error("ending the spans still running at the root's end", exc)
             with self._lock:
                 self._active.pop(trace.trace_id, None)
                 self._finished.append(trace)
             self._notify("on_trace_end", trace)
+
+    @staticmethod
+    def _end_running(trace: TraceRecord, message: str, end_time_ns: int | None = None,
+                     include_root: bool = False) -> int:
+        """End every running span of ``trace`` (the root too if ``include_root``) with
+        ERROR ``message``. All are marked ended under one lock before listeners hear
+        of it (latest-started first, the root last), so a live display publishes
+        only the final state."""
+        ended = []
+        with trace.lock:
+            for span in reversed(trace.spans):  # the root is spans[0]: last
+                if span._end_ns is None and (include_root or span is not trace.root):
+                    if span._mark_force_ended(message, end_time_ns):
+                        ended.append(span)
+        for span in ended:
+            trace.collector._on_span_end(span)
+        return len(ended)
+
+    def finalize_trace(self, trace: TraceRecord, message: str) -> bool:
+        """End every span of ``trace`` that is still running, the root included, with
+        ERROR status and ``message``, so the trace finishes and its final state is
+        published. Returns ``False`` if the trace had already finished."""
+        if trace.is_finished or trace.root is None:
+            return False
+        return self._end_running(trace, message, include_root=True) > 0
 
     # ------------------------------------------------------------ queries
     def last_finished_trace(self) -> TraceRecord | None:

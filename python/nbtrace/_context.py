@@ -1,15 +1,20 @@
 """Which span is current: a ``contextvars.ContextVar``.
 
 asyncio tasks copy the context when they are created, so ``asyncio.gather``
-children nest under the span that was current when they were spawned. Threads
-start with an empty context: run work with ``contextvars.copy_context().run(fn)``
-(``asyncio.to_thread`` does this for you) to keep the parent.
+children nest under the span that was current when they were spawned (generator
+spans are current only while the generator body runs). Threads start with an
+empty context — a plain ``threading.Thread(target=fn)`` starts a *new trace* —
+so run work with :func:`wrap_context` (``pool.submit(nbtrace.wrap_context(fn), x)``,
+``Thread(target=nbtrace.wrap_context(fn))``) or ``contextvars.copy_context().run``
+(one fresh copy per submitted call; ``asyncio.to_thread`` does this for you) to
+keep the parent.
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import TYPE_CHECKING, Iterator
+import functools
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._span import Span
@@ -43,3 +48,17 @@ def use_span(span: Span | None) -> Iterator[None]:
         yield
     finally:
         detach(token, fallback=getattr(span, "parent", None))
+
+
+def wrap_context(fn: Callable) -> Callable:
+    """``fn`` bound to the current context (so to the current span): calls of the
+    result, from any thread or executor, nest their spans under the span that was
+    current when ``wrap_context`` was called. Each call runs in its own copy of that
+    context, so concurrent calls from several threads are fine."""
+    context = contextvars.copy_context()
+
+    @functools.wraps(fn)
+    def in_context(*args: Any, **kwargs: Any) -> Any:
+        return context.copy().run(fn, *args, **kwargs)
+
+    return in_context

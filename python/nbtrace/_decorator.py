@@ -57,8 +57,11 @@ def _start(func: Callable, signature: Any, name: str, span_type: str, attributes
 
 
 def _finish(span: Span, outputs: Any, exc: BaseException | None = None) -> None:
-    """Record outputs (unless the body already set them) and any error; end the span."""
+    """Record outputs (unless the body already set them) and any error; end the span.
+    A span already ended (e.g. by its root, for an abandoned generator) is left as is."""
     try:
+        if span.is_ended:
+            return
         if outputs is not _NO_OUTPUT and not span._outputs_set:
             span.set_outputs(outputs)
         if exc is not None and not isinstance(exc, NON_ERROR_EXCEPTIONS):

@@ -1,10 +1,12 @@
 """MIME bundles and display in Jupyter.
 
 :func:`trace_bundle` is the one code path from a trace to what the front end
-receives; :class:`DisplayListener` shows a trace when its root span ends (it
-passes the trace's stable ``display_id``, so a live variant can later call
-``update_display``); :func:`show` displays existing trace documents.
-IPython is imported lazily: ``import nbtrace`` works in a plain script.
+receives; :func:`publish` sends it (``display`` / ``update_display`` by the
+trace's stable ``display_id``), optionally on behalf of a given kernel request
+(:func:`kernel_parent`, :func:`publish_for`) so that updates sent from a timer
+thread land in the cell that started the trace. The live display listener is
+:class:`nbtrace._live.DisplayListener`; :func:`show` displays existing trace
+documents. IPython is imported lazily: ``import nbtrace`` works in a plain script.
 """
 from __future__ import annotations
 
@@ -31,16 +33,60 @@ def payload_bundle(payload: Any) -> dict:
     return {MIME_TYPE: payload, "text/plain": summarize(payload)}
 
 
+def get_shell() -> Any:
+    """The running IPython shell, or ``None`` (IPython is never imported here)."""
+    ipython_module = sys.modules.get("IPython")  # not imported → surely no shell
+    if ipython_module is None:
+        return None
+    try:
+        return ipython_module.get_ipython()
+    except Exception:
+        return None
+
+
 def in_kernel() -> bool:
     """True when running inside an IPython kernel (a notebook / Jupyter console)."""
-    ipython_module = sys.modules.get("IPython")  # not imported → surely no kernel
-    if ipython_module is None:
-        return False
-    try:
-        shell = ipython_module.get_ipython()
-    except Exception:
-        return False
+    shell = get_shell()
     return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def kernel_parent() -> dict | None:
+    """The header of the kernel request (the cell's ``execute_request``) that the
+    display publisher sends on behalf of, in this thread; ``None`` outside a kernel."""
+    try:
+        header = getattr(getattr(get_shell(), "display_pub", None), "parent_header", None)
+        return dict(header) if isinstance(header, Mapping) and header else None
+    except Exception:
+        return None
+
+
+def publish_for(parent: dict | None, bundle: dict, display_id: str | None = None,
+                update: bool = False) -> Any:
+    """:func:`publish` as if for the kernel request ``parent``.
+
+    ipykernel 7 keeps the display publisher's parent header per thread/context
+    (``set_thread_parent``); a timer thread would otherwise use the kernel-wide
+    fallback, i.e. whatever request the kernel handled last (a comm message during
+    an ``await``, the next cell). Without that API (ipykernel 6: one global parent,
+    which is the running cell's) or outside a kernel this is plain :func:`publish`.
+    """
+    pub = getattr(get_shell(), "display_pub", None) if parent else None
+    set_thread_parent = getattr(pub, "set_thread_parent", None)
+    reset_thread_parent = getattr(pub, "reset_thread_parent", None)
+    token = None
+    if set_thread_parent is not None and reset_thread_parent is not None:
+        try:
+            token = set_thread_parent(parent)
+        except Exception as exc:
+            report_internal_error("routing a display update to its cell", exc)
+    try:
+        return publish(bundle, display_id=display_id, update=update)
+    finally:
+        if token is not None:
+            try:
+                reset_thread_parent(token)
+            except Exception as exc:
+                report_internal_error("routing a display update to its cell", exc)
 
 
 def publish(bundle: dict, display_id: str | None = None, update: bool = False) -> Any:
@@ -52,35 +98,6 @@ def publish(bundle: dict, display_id: str | None = None, update: bool = False) -
     if display_id:
         return display(bundle, raw=True, display_id=display_id)
     return display(bundle, raw=True)
-
-
-class DisplayListener:
-    """Collector listener: displays a trace in the cell when its root span ends.
-
-    ``on_span_start`` / ``on_span_end`` are the hooks a live display fills in:
-    display on the root's start, ``update_display`` (throttled) on later events.
-    """
-
-    def __init__(self) -> None:
-        self.enabled = True
-
-    def on_span_start(self, span: Any) -> None:  # live display will hook in here
-        return None
-
-    def on_span_end(self, span: Any) -> None:  # ... and here
-        return None
-
-    def on_trace_end(self, trace: Any) -> None:
-        if not self.enabled or not in_kernel():
-            return
-        try:
-            bundle = trace_bundle(trace)
-            already_shown = trace.display_handle is not None
-            handle = publish(bundle, display_id=trace.display_id, update=already_shown)
-            if not already_shown:
-                trace.display_handle = handle if handle is not None else True
-        except Exception as exc:
-            report_internal_error("displaying the trace", exc)
 
 
 # ---------------------------------------------------------------- show()

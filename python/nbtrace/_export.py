@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import time
 from typing import Any
 
 from ._serialize import dumps_jsonable, truncate
@@ -106,7 +107,9 @@ def trace_to_dict(trace: Any) -> dict:
             "trace_id": trace.request_id,
             "trace_location": {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "0"}},
             "request_time": _rfc3339(start_ns),
-            "execution_duration_ms": (end_ns - start_ns) // 1_000_000 if end_ns is not None else None,
+            # While running: the time elapsed when this snapshot was taken, so the
+            # renderer can draw running spans up to "now" without trusting its own clock.
+            "execution_duration_ms": max(0, (end_ns if end_ns is not None else time.time_ns()) - start_ns) // 1_000_000,
             "state": state,
             "trace_metadata": metadata,
             "tags": {"mlflow.traceName": trace.name},

@@ -6,7 +6,8 @@ into a MIME bundle is cheap and never sees user objects. Mutations take the
 trace's lock, so a display/exporter thread can snapshot a trace at any time.
 
 Spans are created by :meth:`nbtrace._collector.TraceCollector.start_span`; they
-report their end to the collector, which notifies listeners (display, ...).
+report their changes and their end to the collector, which notifies listeners
+(the live display, ...).
 Every public method swallows internal errors (reported once as a warning).
 """
 from __future__ import annotations
@@ -41,6 +42,8 @@ TRACE_REQUEST_ID_KEY = "mlflow.traceRequestId"
 TOKEN_USAGE_KEY = "mlflow.chat.tokenUsage"
 
 MAX_EVENTS_PER_SPAN = 1_000
+# Status message of a span that a KeyboardInterrupt (a cell interrupt) ended.
+INTERRUPTED_MESSAGE = "interrupted while this span was running"
 
 # Ids come from a private RNG (user code calling random.seed() must not make ids
 # collide), seeded from the OS and reseeded in forked children.
@@ -179,6 +182,7 @@ class Span:
                 encoded = dumps(inputs)
                 with self._trace.lock:
                     self._attributes[INPUTS_KEY] = encoded
+                self._changed()
         except Exception as exc:
             report_internal_error("set_inputs", exc)
 
@@ -190,6 +194,7 @@ class Span:
                 with self._trace.lock:
                     self._attributes[OUTPUTS_KEY] = encoded
                     self._outputs_set = True
+                self._changed()
         except Exception as exc:
             report_internal_error("set_outputs", exc)
 
@@ -205,6 +210,7 @@ class Span:
             encoded = dumps(value)
             with self._trace.lock:
                 self._attributes[key] = encoded
+            self._changed()
         except Exception as exc:
             report_internal_error("set_attribute", exc)
 
@@ -238,6 +244,7 @@ class Span:
         with self._trace.lock:
             self._token_usage = clean
             self._attributes[TOKEN_USAGE_KEY] = dumps(clean)
+        self._changed()
 
     def add_event(self, name: str, attributes: dict | None = None,
                   timestamp_ns: int | None = None) -> None:
@@ -255,6 +262,7 @@ class Span:
                     self._events.append(event)
                 else:
                     self._dropped_events += 1
+            self._changed()
         except Exception as exc:
             report_internal_error("add_event", exc)
 
@@ -270,6 +278,7 @@ class Span:
             with self._trace.lock:
                 self._status = code
                 self._status_message = truncate(str(message or ""), 10_000)
+            self._changed()
         except Exception as exc:
             report_internal_error("set_status", exc)
 
@@ -284,6 +293,8 @@ class Span:
                 message = str(exception)
             except Exception:
                 message = safe_repr(exception)
+            if not message and isinstance(exception, KeyboardInterrupt):
+                message = INTERRUPTED_MESSAGE
             try:
                 stack = "".join(traceback.format_exception(
                     type(exception), exception, exception.__traceback__))
@@ -297,6 +308,14 @@ class Span:
             self.set_status(STATUS_ERROR, f"{type_name}: {message}")
         except Exception as exc:
             report_internal_error("record_exception", exc)
+
+    def _changed(self) -> None:
+        """Tell the collector (→ live display) that this running span changed."""
+        try:
+            if self._end_ns is None:
+                self._trace.collector._on_span_change(self)
+        except Exception as exc:
+            report_internal_error("reporting a span change", exc)
 
     # ----------------------------------------------------------------- lifecycle
     def end(self, end_time_ns: int | None = None) -> None:
@@ -314,6 +333,18 @@ class Span:
             return
         self._trace.collector._on_span_end(self)
 
+    def _mark_force_ended(self, message: str, end_time_ns: int | None = None) -> bool:
+        """Mark a span that nobody ended (its root ended, its cell ended or was
+        interrupted) as ended: ERROR status with ``message`` saying why. The caller
+        holds the trace lock and notifies the collector. ``False`` if already ended."""
+        if self._end_ns is not None:
+            return False
+        end = int(end_time_ns) if end_time_ns is not None else time.time_ns()
+        self._end_ns = max(end, self._start_ns)
+        self._status = STATUS_ERROR
+        self._status_message = truncate(str(message), 10_000)
+        return True
+
     def __enter__(self) -> Span:
         try:
             self._tokens.append(_context.attach(self))
@@ -325,6 +356,8 @@ class Span:
         try:
             if self._tokens:
                 _context.detach(self._tokens.pop(), fallback=self._parent)
+            if self._end_ns is not None:  # already ended (by hand, or by its root / cell)
+                return False
             if exc is not None and not isinstance(exc, NON_ERROR_EXCEPTIONS):
                 self.record_exception(exc)
             self.end()

@@ -23,7 +23,8 @@ def _fresh_state():
     for listener in collector.listeners:
         if listener not in listeners:
             collector.remove_listener(listener)
-    nbtrace.configure(display=saved["display"], max_traces=saved["max_traces"])
+    nbtrace.configure(display=saved["display"], max_traces=saved["max_traces"],
+                      live=saved["live"], update_interval=saved["update_interval"])
     collector.clear()
 
 

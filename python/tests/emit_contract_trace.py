@@ -4,11 +4,16 @@ The TypeScript contract test runs this (no IPython needed) and parses stdout:
 
     python python/tests/emit_contract_trace.py            # the MIME payload (MLflow v3 trace dict)
     python python/tests/emit_contract_trace.py --bundle   # the whole bundle, incl. text/plain
+    python python/tests/emit_contract_trace.py --running  # a live snapshot: IN_PROGRESS
 
 The trace: agent (AGENT) → plan (CHAIN) → llm_call (LLM, token usage) · a failing
 tool (TOOL, ERROR, caught by the caller) · an async retriever (RETRIEVER) · a
 streaming generator (LLM) — plus a non-ASCII input and ints beyond 2**53.
 It uses the same code path as the notebook display: ``nbtrace._display.trace_bundle``.
+
+``--running`` prints what a live display shows mid-run instead: state
+``IN_PROGRESS``; ``agent`` and ``llm_call`` running (``end_time_unix_nano: null``,
+``STATUS_CODE_UNSET``), ``plan`` finished OK, ``flaky_tool`` finished with ERROR.
 """
 import asyncio
 import json
@@ -76,8 +81,24 @@ def build_trace():
     return nbtrace.get_collector().last_finished_trace()
 
 
+def build_running_bundle():
+    """The bundle of a trace snapshotted while some of its spans still run."""
+    nbtrace.configure(display=False)
+    with nbtrace.start_span("agent", span_type="AGENT") as root:
+        root.set_inputs({"question": "Quelle est la météo à Paris ? 🌦"})
+        with nbtrace.start_span("plan", span_type="CHAIN") as step:
+            step.set_outputs({"steps": 2})
+        try:
+            flaky_tool("Paris")
+        except ConnectionError:
+            pass
+        with nbtrace.start_span("llm_call", span_type="LLM") as llm:
+            llm.add_event("first_token", {"token": "Paris"})
+            return trace_bundle(root._trace)
+
+
 def main(argv):
-    bundle = trace_bundle(build_trace())
+    bundle = build_running_bundle() if "--running" in argv else trace_bundle(build_trace())
     payload = bundle if "--bundle" in argv else bundle[MIME_TYPE]
     json.dump(payload, sys.stdout, ensure_ascii=False, allow_nan=False)
     sys.stdout.write("\n")

@@ -278,3 +278,95 @@ def test_async_generator_error_and_early_close():
     early_span = traces[1]["data"]["spans"][0]
     assert early_span["status"]["code"] == "STATUS_CODE_OK"
     assert attr(early_span, "mlflow.spanOutputs") == ["x"]
+
+
+# ---------------------------------------------------------------- executors, wrap_context
+def test_thread_pool_submit_with_copied_context_nests():
+    from concurrent.futures import ThreadPoolExecutor
+
+    @nbtrace.trace(span_type="TOOL")
+    def fetch_page(i):
+        with nbtrace.start_span(f"parse-{i}"):
+            return threading.get_ident()
+
+    with nbtrace.start_span("crawl"):
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            # one fresh context copy per submitted call (a Context can't be entered twice at once)
+            futures = [pool.submit(contextvars.copy_context().run, fetch_page, i) for i in range(8)]
+            idents = {f.result() for f in futures}
+    assert threading.get_ident() not in idents
+    spans = nbtrace.get_last_trace()["data"]["spans"]
+    by_id = {s["span_id"]: s for s in spans}
+    assert len(spans) == 1 + 8 * 2
+    assert all(by_id[s["parent_span_id"]]["name"] == "crawl" for s in spans if s["name"] == "fetch_page")
+    assert all(by_id[s["parent_span_id"]]["name"] == "fetch_page"
+               for s in spans if s["name"].startswith("parse-"))
+    assert len(nbtrace.get_collector().finished_traces()) == 1
+
+
+def test_wrap_context_for_executors_and_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    @nbtrace.trace
+    def work(i):
+        return nbtrace.get_current_span().parent_id
+
+    with nbtrace.start_span("fan-out") as root:
+        job = nbtrace.wrap_context(work)
+        assert job.__name__ == "work"
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            parents = list(pool.map(job, range(16)))  # the same wrapper, concurrently
+        t = threading.Thread(target=nbtrace.wrap_context(work), args=(99,))
+        t.start()
+        t.join()
+    assert parents == [root.span_id] * 16
+    spans = nbtrace.get_last_trace()["data"]["spans"]
+    assert len(spans) == 18 and nbtrace.get_current_span() is None
+
+
+def test_plain_executor_submit_without_context_starts_new_traces():
+    from concurrent.futures import ThreadPoolExecutor
+
+    @nbtrace.trace
+    def orphan():
+        return 1
+
+    with nbtrace.start_span("outer"):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pool.submit(orphan).result()
+    names = sorted(t.name for t in nbtrace.get_collector().finished_traces())
+    assert names == ["orphan", "outer"]
+
+
+def test_gather_of_nested_tasks_and_to_thread():
+    @nbtrace.trace(span_type="TOOL")
+    def blocking(i):
+        return i
+
+    @nbtrace.trace(span_type="CHAIN")
+    async def branch(i):
+        await asyncio.sleep(0.001 * i)
+        inner = await asyncio.gather(asyncio.to_thread(blocking, i),
+                                     asyncio.create_task(leaf(i)))
+        return inner
+
+    @nbtrace.trace
+    async def leaf(i):
+        await asyncio.sleep(0)
+        return i
+
+    @nbtrace.trace(span_type="AGENT")
+    async def root():
+        return await asyncio.gather(*(branch(i) for i in range(3)))
+
+    assert asyncio.run(root()) == [[0, 0], [1, 1], [2, 2]]
+    spans = nbtrace.get_last_trace()["data"]["spans"]
+    by_id = {s["span_id"]: s for s in spans}
+    parent_of = {(s["name"], attr(s, "mlflow.spanInputs").get("i")): by_id[s["parent_span_id"]]
+                 for s in spans if s["parent_span_id"]}
+    for i in range(3):
+        assert parent_of[("branch", i)]["name"] == "root"
+        for child in ("blocking", "leaf"):
+            parent = parent_of[(child, i)]
+            assert parent["name"] == "branch" and attr(parent, "mlflow.spanInputs") == {"i": i}
+    assert len(nbtrace.get_collector().finished_traces()) == 1

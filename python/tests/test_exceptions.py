@@ -102,7 +102,7 @@ def test_base_exception_like_keyboard_interrupt_is_recorded_and_reraised():
     with pytest.raises(KeyboardInterrupt):
         interrupted()
     span = nbtrace.get_last_trace()["data"]["spans"][0]
-    assert span["status"]["message"] == "KeyboardInterrupt: "
+    assert span["status"]["message"] == "KeyboardInterrupt: interrupted while this span was running"
 
 
 def test_stop_iteration_is_not_an_error():

@@ -54,7 +54,34 @@ nbtrace.show({"resourceSpans": [{"scopeSpans": [{"spans": [
 """,
     # 5: no span → no display
     "1 + 1",
+    # 6: a slow traced call: displayed at its first span, updated in place while it runs
+    """\
+import time
+
+@nbtrace.trace(span_type="TOOL")
+def slow_tool(i):
+    time.sleep(0.08)
+    return i
+
+@nbtrace.trace(span_type="AGENT")
+def slow_agent():
+    return [slow_tool(i) for i in range(5)]
+
+slow_agent()
+""",
 ]
+
+
+class RecordingClient(nbclient.NotebookClient):
+    """Keeps every iopub message nbclient routed to a cell (same parent msg_id)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.messages = {}
+
+    def process_message(self, msg, cell, cell_index):
+        self.messages.setdefault(cell_index, []).append(msg)
+        return super().process_message(msg, cell, cell_index)
 
 
 def _displays(outputs):
@@ -67,10 +94,11 @@ def executed(tmp_path_factory):
     nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
-    client = nbclient.NotebookClient(
+    client = RecordingClient(
         nb, kernel_name="python3", timeout=120, allow_errors=True,
         resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}})
     client.execute(env=env)
+    nb.metadata["test_messages"] = client.messages  # (not saved anywhere)
     return nb
 
 
@@ -127,12 +155,35 @@ def test_show_cell_and_plain_cell(executed):
     assert _displays(executed.cells[5].outputs) == []
 
 
+def test_live_cell_is_one_output_updated_in_place_holding_the_final_state(executed):
+    messages = executed.metadata["test_messages"][6]
+    ours = [m for m in messages if m["msg_type"] in ("display_data", "update_display_data")
+            and MIME in m["content"]["data"]]
+    kinds = [m["msg_type"] for m in ours]
+    assert kinds[0] == "display_data" and kinds.count("display_data") == 1
+    assert kinds.count("update_display_data") >= 2
+    assert len({m["content"]["transient"]["display_id"] for m in ours}) == 1
+    assert ours[0]["content"]["data"][MIME]["info"]["state"] == "IN_PROGRESS"
+    final = ours[-1]["content"]["data"][MIME]
+    assert final["info"]["state"] == "OK"
+    # the saved cell: exactly one trace output, and it holds the final state
+    outputs = executed.cells[6].outputs
+    assert [o["output_type"] for o in outputs] == ["display_data", "execute_result"]
+    saved = outputs[0]["data"][MIME]
+    assert saved == final
+    assert [s["name"] for s in saved["data"]["spans"]] == ["slow_agent"] + ["slow_tool"] * 5
+    assert all(s["end_time_unix_nano"] is not None for s in saved["data"]["spans"])
+    assert outputs[0]["data"]["text/plain"].startswith("<nbtrace trace 'slow_agent' · 6 spans · ")
+    assert "running" not in outputs[0]["data"]["text/plain"]
+
+
 def test_demo_notebook_executes_cleanly():
     examples = SRC.parent / "examples"
     nb = nbformat.read(examples / "demo.ipynb", as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # stored cleared
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env["NBTRACE_DEMO_FAST"] = "1"  # the live section's slow agent sleeps 50× less
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
                                      resources={"metadata": {"path": str(examples)}})
     client.execute(env=env)  # raises CellExecutionError on any error
@@ -144,3 +195,5 @@ def test_demo_notebook_executes_cleanly():
     assert summaries[0].startswith("<nbtrace trace 'run_agent' · 13 spans · 2 errors · ")
     assert "tokens" in summaries[0]
     assert any(s.startswith("<nbtrace trace 'invoke_agent support-bot' · 3 spans · 1 error") for s in summaries)
+    assert summaries[-1].startswith("<nbtrace trace 'slow_agent' · 17 spans · 1 error · ")
+    assert "running" not in summaries[-1]

@@ -164,7 +164,8 @@ def test_api_misuse_warns_instead_of_raising():
 
 # ---------------------------------------------------------------- memory bounds
 def test_only_the_last_n_finished_traces_are_kept():
-    assert nbtrace.configure(max_traces=3) == {"display": True, "max_traces": 3}
+    assert nbtrace.configure(max_traces=3) == {"display": True, "live": True,
+                                               "update_interval": 0.1, "max_traces": 3}
     for i in range(7):
         with nbtrace.start_span(f"t{i}"):
             pass
@@ -220,11 +221,12 @@ def test_active_traces_are_bounded(monkeypatch):
 
 
 # ---------------------------------------------------------------- display hook
-def test_root_end_displays_once_with_display_id(displayed):
+def test_live_off_displays_once_at_the_root_end_with_display_id(displayed):
     @nbtrace.trace
     def inner():
         return 1
 
+    nbtrace.configure(live=False)
     with nbtrace.start_span("root") as root:
         inner()
         inner()
@@ -247,7 +249,8 @@ def test_configure_display_off(displayed):
     nbtrace.configure(display=True)
     with nbtrace.start_span("loud"):
         pass
-    assert len(displayed) == 1
+    assert [update for _, _, update in displayed] == [False, True]  # one output, updated
+    assert displayed[0][1] == displayed[1][1]
 
 
 def test_outside_a_kernel_nothing_is_displayed(monkeypatch):

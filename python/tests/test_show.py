@@ -55,7 +55,9 @@ def test_show_object_with_to_dict_and_list(displayed):
     with nbtrace.start_span("ours"):
         pass
     ours = nbtrace.get_last_trace()
-    assert len(displayed) == 1  # the automatic display when "ours" ended
+    # the automatic live display: shown at the start, updated in place at the end
+    assert [update for _, _, update in displayed] == [False, True]
+    assert displayed[-1][0][MIME_TYPE] == ours
     displayed.clear()
 
     class FakeMlflowTrace:

@@ -1,0 +1,278 @@
+"""Live display: a trace appears when its first span starts and grows in place.
+
+:class:`DisplayListener` is the collector listener behind the notebook display.
+In an IPython kernel, when a trace's root span starts it displays the trace at
+once under the trace's ``display_id`` (``info.state`` ``IN_PROGRESS``, running
+spans with ``end_time_unix_nano: null``), and every later span start, change
+(attributes, inputs/outputs, status, events) or end asks for an
+``update_display`` of that same output — throttled per trace:
+
+* leading edge: if the last publish is at least ``update_interval`` old (default
+  0.1 s), publish now, in the thread that made the change;
+* trailing edge: otherwise arm one timer (a daemon ``threading.Timer``) for when
+  the interval is over; later changes ride along with it. The output catches up
+  even if nothing else happens until the root ends;
+* the final state is published at once when the root ends (never throttled) and
+  is the last publish: a ``finished`` flag, set and checked under the per-trace
+  publish lock, stops a timer that fires late.
+
+A slow publish (a big trace) stretches the interval so that live display takes at
+most ~25% of the time; ``update_interval=0`` publishes on every change.
+``live=False`` displays each trace once, when its root ends.
+
+Routing: updates are sent on behalf of the kernel request that was current when
+the trace started (:func:`nbtrace._display.publish_for`), so an update from the
+timer thread lands in the cell that shows the trace.
+
+Cell end: **a trace started in a cell is finished when that cell ends.** A
+``post_run_cell`` hook (registered once, in a kernel) ends every span still
+running in such a trace with ERROR status — "the cell finished / raised … / was
+interrupted while this span was running" — and publishes the final state, so a
+root opened with ``start_span()`` and never ended does not stay "running"
+forever. (Traces therefore do not continue across cells.)
+"""
+from __future__ import annotations
+
+import functools
+import threading
+import time
+import weakref
+from typing import Any, Callable
+
+from . import _display
+from ._serialize import safe_repr, truncate
+from ._util import report_internal_error
+
+DEFAULT_UPDATE_INTERVAL = 0.1
+MAX_LOAD = 0.25  # live publishing may use at most this share of the time ...
+MAX_STRETCHED_INTERVAL = 2.0  # ... by stretching the interval up to this (seconds)
+
+
+def start_timer(delay: float, fn: Callable[[], None]) -> threading.Timer:
+    """Run ``fn`` once after ``delay`` seconds on a daemon thread (never keeps the
+    interpreter alive). Returns the timer (``.cancel()`` stops it)."""
+    timer = threading.Timer(max(0.0, delay), fn)
+    timer.daemon = True
+    timer.name = "nbtrace-live-update"
+    timer.start()
+    return timer
+
+
+def cell_end_message(error: BaseException | None) -> str:
+    """Why a span was ended by the end of its cell (``error``: the cell's exception)."""
+    if error is None:
+        return ("the cell finished while this span was running "
+                "(a trace ends with its cell: use `with` or call span.end() in the same cell)")
+    if isinstance(error, KeyboardInterrupt):
+        return "KeyboardInterrupt: the cell was interrupted while this span was running"
+    try:
+        detail = str(error)
+    except Exception:
+        detail = safe_repr(error)
+    what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    return f"the cell raised {truncate(what, 500)} while this span was running"
+
+
+class LiveState:
+    """Per-trace state of the live display (``TraceRecord.live``)."""
+
+    __slots__ = ("lock", "parent", "cell", "shown", "finished", "last_sent", "cost", "timer",
+                 "publishes")
+
+    def __init__(self, parent: dict | None) -> None:
+        self.lock = threading.RLock()  # serializes publishes of this trace
+        self.parent = parent  # kernel request header when the trace started
+        self.cell = parent.get("msg_id") if parent else None
+        self.shown = False  # displayed once: from now on only updates
+        self.finished = False  # final state published: publish nothing more
+        self.last_sent = 0.0  # clock() at the end of the last publish
+        self.cost = 0.0  # how long the last publish took (seconds)
+        self.timer: Any = None  # the pending trailing update, if any
+        self.publishes = 0
+
+
+class DisplayListener:
+    """Collector listener: shows traces in the notebook, live (see the module doc).
+
+    ``enabled``: display at all; ``live``: display at the first span and update in
+    place (else display once at the end); ``update_interval``: seconds between
+    updates of one trace (0 = every change).
+
+    Everything else is injectable for tests: ``publish(bundle, display_id=,
+    update=)``, ``clock()`` (seconds, monotonic), ``schedule(delay, fn) -> handle
+    with .cancel()``, ``in_kernel()``, ``kernel_parent()`` (the current request
+    header) and ``get_shell()`` (for the ``post_run_cell`` hook).
+    """
+
+    def __init__(self, *, live: bool = True, update_interval: float = DEFAULT_UPDATE_INTERVAL,
+                 publish: Callable | None = None, clock: Callable[[], float] | None = None,
+                 schedule: Callable | None = None, in_kernel: Callable[[], bool] | None = None,
+                 kernel_parent: Callable[[], dict | None] | None = None,
+                 get_shell: Callable[[], Any] | None = None) -> None:
+        self.enabled = True
+        self.live = bool(live)
+        self.update_interval = float(update_interval)
+        self._publish = publish
+        self._clock = clock or time.monotonic
+        self._schedule = schedule or start_timer
+        self._in_kernel = in_kernel or (lambda: _display.in_kernel())
+        self._kernel_parent = kernel_parent or (lambda: _display.kernel_parent())
+        self._get_shell = get_shell or (lambda: _display.get_shell())
+        self._open: weakref.WeakSet = weakref.WeakSet()  # traces a cell may still have to end
+        self._open_lock = threading.Lock()
+        self._hooked_shell: Any = None
+
+    # ------------------------------------------------------------ collector hooks
+    def on_span_start(self, span: Any) -> None:
+        trace = span._trace
+        if span is trace.root:
+            self._trace_started(trace)
+        else:
+            self._changed(trace)
+
+    def on_span_change(self, span: Any) -> None:
+        self._changed(span._trace)
+
+    def on_span_end(self, span: Any) -> None:
+        if span is not span._trace.root:  # the root's end is published by on_trace_end
+            self._changed(span._trace)
+
+    def on_trace_end(self, trace: Any) -> None:
+        with self._open_lock:
+            self._open.discard(trace)
+        state = trace.live
+        if state is None:  # started outside a kernel, or before this listener was added
+            if not (self.enabled and self._in_kernel()):
+                return
+            state = trace.live = LiveState(self._kernel_parent())
+        with state.lock:
+            if state.finished:
+                return
+            state.finished = True
+            self._cancel_timer(state)
+            if state.shown or self.enabled:  # a shown trace always gets its final state
+                try:
+                    self._send(trace, state)
+                except KeyboardInterrupt:  # interrupted while publishing: the final
+                    self._send(trace, state)  # state must still get out, then go on
+                    raise
+
+    # ------------------------------------------------------------ throttle
+    def _trace_started(self, trace: Any) -> None:
+        if not self._in_kernel():
+            return
+        state = LiveState(self._kernel_parent())
+        trace.live = state
+        if state.cell is not None:
+            with self._open_lock:
+                self._open.add(trace)
+            self._install_cell_hook()
+        if self.enabled and self.live:
+            with state.lock:
+                if not state.finished:
+                    self._send(trace, state)
+
+    def _changed(self, trace: Any) -> None:
+        """A span of ``trace`` started/changed/ended: publish now or arm the timer."""
+        state = trace.live
+        if state is None or not state.shown or state.finished or not self.live:
+            return  # (unlocked fast path; re-checked below)
+        root = trace.root
+        if root is None or root._end_ns is not None:
+            return  # the root ended: the final publish is on its way
+        try:
+            with state.lock:
+                if state.finished:
+                    return
+                wait = 0.0
+                interval = self.update_interval
+                if interval > 0:
+                    gap = max(interval, min(state.cost / MAX_LOAD, MAX_STRETCHED_INTERVAL))
+                    wait = state.last_sent + gap - self._clock()
+                if wait <= 0:
+                    self._cancel_timer(state)
+                    self._send(trace, state)
+                elif state.timer is None:
+                    state.timer = self._schedule(wait, functools.partial(self._flush, trace))
+        except Exception as exc:
+            report_internal_error("updating the live trace display", exc)
+
+    def _flush(self, trace: Any) -> None:
+        """The trailing update (runs on the timer thread)."""
+        try:
+            state = trace.live
+            with state.lock:
+                state.timer = None
+                if state.finished or not self.live:
+                    return
+                self._send(trace, state)
+        except Exception as exc:
+            report_internal_error("updating the live trace display", exc)
+
+    @staticmethod
+    def _cancel_timer(state: LiveState) -> None:
+        timer, state.timer = state.timer, None
+        if timer is not None:
+            try:
+                timer.cancel()
+            except Exception as exc:
+                report_internal_error("cancelling a live display update", exc)
+
+    def _send(self, trace: Any, state: LiveState) -> None:
+        """Publish ``trace`` now: display it the first time, then update (hold state.lock)."""
+        update = state.shown
+        started = self._clock()
+        try:
+            bundle = _display.trace_bundle(trace)
+            if self._publish is not None:
+                self._publish(bundle, display_id=trace.display_id, update=update)
+            else:
+                _display.publish_for(state.parent, bundle, display_id=trace.display_id,
+                                     update=update)
+            state.shown = True
+            state.publishes += 1
+            trace.display_handle = True
+        except Exception as exc:
+            report_internal_error("displaying the trace", exc)
+        finally:
+            state.last_sent = self._clock()
+            state.cost = max(0.0, state.last_sent - started)
+
+    # ------------------------------------------------------------ cell end
+    def _install_cell_hook(self) -> None:
+        """Register :meth:`post_run_cell` with the IPython shell, once."""
+        shell = self._get_shell()
+        if shell is None or shell is self._hooked_shell:
+            return
+        try:
+            shell.events.register("post_run_cell", self.post_run_cell)
+            self._hooked_shell = shell
+        except Exception as exc:
+            report_internal_error("registering the cell-end hook", exc)
+
+    def post_run_cell(self, result: Any = None) -> None:
+        """IPython ``post_run_cell`` hook: finish the traces this cell started that are
+        still running (ERROR spans saying why; the final state is published). Never raises."""
+        try:
+            parent = self._kernel_parent()
+            cell = parent.get("msg_id") if parent else None
+            if cell is None:
+                return
+            why = cell_end_message(getattr(result, "error_in_exec", None))
+            with self._open_lock:
+                traces = list(self._open)
+            for trace in traces:
+                state = trace.live
+                if state is None or state.cell != cell:
+                    continue  # started by another cell (or between cells, in a thread)
+                with self._open_lock:
+                    self._open.discard(trace)
+                if not trace.is_finished:
+                    trace.collector.finalize_trace(trace, why)
+        except Exception as exc:
+            report_internal_error("ending the traces of a finished cell", exc)
+
+    def open_traces(self) -> list:
+        """Traces started in a cell that have not finished yet."""
+        with self._open_lock:
+            return list(self._open)
