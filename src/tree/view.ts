@@ -76,6 +76,7 @@ export class TraceView {
     tree.addEventListener('click', this._onClick);
     tree.addEventListener('dblclick', this._onDblClick);
     tree.addEventListener('keydown', this._onKeyDown);
+    tree.addEventListener('mousedown', this._onMouseDown);
     tree.addEventListener('focus', this._onFocus);
     this.node.appendChild(tree);
 
@@ -181,6 +182,7 @@ export class TraceView {
     tree.removeEventListener('click', this._onClick);
     tree.removeEventListener('dblclick', this._onDblClick);
     tree.removeEventListener('keydown', this._onKeyDown);
+    tree.removeEventListener('mousedown', this._onMouseDown);
     tree.removeEventListener('focus', this._onFocus);
     this._list.dispose();
     this._resizeObserver?.disconnect();
@@ -398,9 +400,15 @@ export class TraceView {
     }
   };
 
+  private _onMouseDown = (): void => {
+    this._mouseFocus = true;
+  };
+
   private _onFocus = (): void => {
-    // Keyboard users landing on the tree start at the first span.
-    if (this._selectedId === null && this._rows.length > 0) {
+    // Keyboard users landing on the tree start at the first span (a click selects what it hits).
+    const byMouse = this._mouseFocus;
+    this._mouseFocus = false;
+    if (!byMouse && this._selectedId === null && this._rows.length > 0) {
       this.select(this._rows[0].span.id);
     }
   };
@@ -461,4 +469,5 @@ export class TraceView {
   private _now = 0;
   private _elapsed: HTMLElement | null = null;
   private _runningCount = 0;
+  private _mouseFocus = false;
 }

@@ -212,3 +212,18 @@ describe('untrusted text', () => {
     expect(Math.max(...after)).toBe(50000);
   });
 });
+
+describe('focus', () => {
+  it('selects the first span when the tree is reached by keyboard, not by a click on a triangle', () => {
+    const view = mount(trace(AGENT));
+    const tree = view.node.querySelector<HTMLElement>('[role="tree"]')!;
+    const twisty = rowFor(view, 'llm').querySelector<HTMLElement>('.nbtrace-twisty')!;
+    twisty.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    tree.focus();
+    twisty.click();
+    expect(view.selectedId).toBeNull();
+    tree.blur();
+    tree.focus();
+    expect(view.selectedId).toBe(spanHex('root'));
+  });
+});
