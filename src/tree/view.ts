@@ -4,7 +4,7 @@
  * renderer owns one TraceView per trace id and feeds it newer payloads of the
  * same trace through update(), which keeps expansion, selection and scroll.
  */
-import { Trace } from '../model/types';
+import { Span, Trace } from '../model/types';
 import { renderDetail, tokenText } from './detail';
 import { formatCount, formatDuration } from './format';
 import { keyAction } from './keyboard';
@@ -162,6 +162,7 @@ export class TraceView {
     this._list.invalidate();
     this._syncActiveDescendant();
     renderDetail(this._detail, this._trace, span);
+    this._detailSignature = detailSignature(span);
   }
 
   setExpanded(id: string, expanded: boolean): void {
@@ -235,7 +236,13 @@ export class TraceView {
     this._renderAxis();
     this._refreshRows();
     const selected = this._selectedId === null ? null : this._trace.byId.get(this._selectedId) ?? null;
-    renderDetail(this._detail, this._trace, selected);
+    // A live update that did not touch the selected span keeps its panel as is
+    // (opened JSON nodes, "show all", scroll); re-rendering would reset them.
+    const signature = detailSignature(selected);
+    if (signature !== this._detailSignature) {
+      renderDetail(this._detail, this._trace, selected);
+      this._detailSignature = signature;
+    }
   }
 
   private _rebuildRows(): void {
@@ -470,4 +477,27 @@ export class TraceView {
   private _elapsed: HTMLElement | null = null;
   private _runningCount = 0;
   private _mouseFocus = false;
+  private _detailSignature: string | null = null;
+}
+
+/**
+ * What the detail panel shows of a span, cheaply: a newer payload re-renders
+ * the panel only when this changes (ids, end, status, counts of events,
+ * attributes and children — a span's inputs/outputs are set when it starts
+ * or ends, which the end time already covers).
+ */
+function detailSignature(span: Span | null): string | null {
+  if (!span) {
+    return null;
+  }
+  return [
+    span.id,
+    span.end,
+    span.status,
+    span.statusMessage,
+    span.events.length,
+    Object.keys(span.attributes).length,
+    span.children.length,
+    span.tokens?.total
+  ].join('|');
 }

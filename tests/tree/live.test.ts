@@ -121,3 +121,28 @@ describe('LiveClock', () => {
     clock.dispose();
   });
 });
+
+describe('the detail panel during live updates', () => {
+  it('keeps what the user opened while the selected span does not change', async () => {
+    const specs: SpanSpec[] = [
+      { id: 'root', start: 0 },
+      { id: 'big', parent: 'root', start: 1, end: 5, attributes: { 'output.value': JSON.stringify({ a: { b: { c: { d: 1 } } } }) } }
+    ];
+    const view = new TraceView(trace(specs));
+    document.body.appendChild(view.node);
+    view.select(spanHex('big'));
+    const panel = view.node.querySelector<HTMLElement>('[aria-label="Span details"]')!;
+    const deep = Array.from(panel.querySelectorAll('details')).find(d => !d.open)!;
+    deep.open = true;
+    await new Promise(resolve => setTimeout(resolve, 0)); // jsdom fires 'toggle' on a later task
+    expect(deep.querySelector('.nbtrace-json-entry')).not.toBeNull(); // children built on open
+    const marker = panel.firstElementChild;
+    view.update(trace([...specs, { id: 'late', parent: 'root', start: 6 }]));
+    expect(panel.firstElementChild).toBe(marker);
+    expect(deep.isConnected && deep.open).toBe(true);
+    // When the selected span itself changes (here: its status), the panel follows.
+    view.update(trace(specs.map(s => (s.id === 'big' ? { ...s, error: 'boom' } : s))));
+    expect(panel.textContent).toContain('boom');
+    view.dispose();
+  });
+});
