@@ -29,12 +29,33 @@ export function decodeJson(v: unknown): unknown {
   if (typeof v !== 'string' || !mayBeJson(v, false)) {
     return v;
   }
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
+  // Short values repeat across spans (kinds, request ids) and across live
+  // updates of a trace: memoize them. Decoded values are read-only everywhere.
+  const memo = v.length <= DECODE_MEMO_MAX_CHARS;
+  if (memo) {
+    const hit = decodeMemo.get(v);
+    if (hit !== undefined || decodeMemo.has(v)) {
+      return hit;
+    }
   }
+  let out: unknown;
+  try {
+    out = JSON.parse(v);
+  } catch {
+    out = v;
+  }
+  if (memo) {
+    if (decodeMemo.size >= DECODE_MEMO_MAX_ENTRIES) {
+      decodeMemo.clear();
+    }
+    decodeMemo.set(v, out);
+  }
+  return out;
 }
+
+const DECODE_MEMO_MAX_CHARS = 256;
+const DECODE_MEMO_MAX_ENTRIES = 50_000;
+const decodeMemo = new Map<string, unknown>();
 
 /**
  * Decode only JSON objects, arrays and quoted strings; leave "2" or "true" as

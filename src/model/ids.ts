@@ -6,9 +6,14 @@
 const HEX_RE = /^[0-9a-fA-F]+$/;
 const B64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX: Record<string, number> = {};
+// Lookup tables: char code → 6-bit value, byte → two hex digits (ids are decoded per span, per update).
+const B64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < B64_ALPHABET.length; i++) {
-  B64_INDEX[B64_ALPHABET[i]] = i;
+  B64_VALUE[B64_ALPHABET.charCodeAt(i)] = i;
+}
+const HEX_BYTE: string[] = [];
+for (let i = 0; i < 256; i++) {
+  HEX_BYTE.push(i.toString(16).padStart(2, '0'));
 }
 
 export function isHex(s: string): boolean {
@@ -23,16 +28,16 @@ export function base64ToHex(s: string): string | undefined {
   let bits = 0;
   let acc = 0;
   let out = '';
-  for (const ch of s) {
-    if (ch === '=') {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code === 61 /* '=' */) {
       break;
     }
-    acc = (acc << 6) | B64_INDEX[ch];
+    acc = (acc << 6) | B64_VALUE[code];
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      const byte = (acc >> bits) & 0xff;
-      out += byte.toString(16).padStart(2, '0');
+      out += HEX_BYTE[(acc >> bits) & 0xff];
     }
     acc &= 0xff; // keep only the bits not yet emitted (at most 6 + 6 - 8 = 4 of them matter)
   }
@@ -56,7 +61,25 @@ function idText(v: unknown): string | null {
  * Returns null for a missing/empty id.
  */
 export function normalizeMlflowId(v: unknown): string | null {
-  const s = idText(v);
+  if (typeof v === 'string') {
+    // Pure on its input, and a live trace re-sends the same ids every update: memoize.
+    let id = mlflowIdCache.get(v);
+    if (id === undefined) {
+      if (mlflowIdCache.size >= ID_CACHE_MAX) {
+        mlflowIdCache.clear();
+      }
+      id = normalizeMlflowIdText(idText(v));
+      mlflowIdCache.set(v, id);
+    }
+    return id;
+  }
+  return normalizeMlflowIdText(idText(v));
+}
+
+const ID_CACHE_MAX = 200_000;
+const mlflowIdCache = new Map<string, string | null>();
+
+function normalizeMlflowIdText(s: string | null): string | null {
   if (s === null) {
     return null;
   }

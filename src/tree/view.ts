@@ -120,10 +120,12 @@ export class TraceView {
     return this._expansion;
   }
 
-  /** A newer payload of the same trace: keep expansion, selection and scroll positions. */
+  /**
+   * A newer payload of the same trace: keep expansion, selection and scroll
+   * positions. The tree and detail elements stay, so their scroll offsets stay
+   * without being read or written (either would force a layout per update).
+   */
   update(trace: Trace): void {
-    const treeScroll = this._list.scrollTop;
-    const detailScroll = this._detail.scrollTop;
     this._trace = trace;
     const arrivedAt = performance.now();
     this._clock.reset(trace, arrivedAt);
@@ -133,8 +135,6 @@ export class TraceView {
       this._selectedId = null;
     }
     this._renderAll();
-    this._list.scrollTop = treeScroll;
-    this._detail.scrollTop = detailScroll;
   }
 
   expandAll(): void {

@@ -89,22 +89,28 @@ export class VirtualList {
     }
     const h = this._options.rowHeight;
     const top = index * h;
-    const viewTop = this.node.scrollTop;
+    const viewTop = this._scrollTop;
     const viewH = this.viewportHeight;
     if (top < viewTop) {
-      this.node.scrollTop = top;
+      this.scrollTop = top;
     } else if (top + h > viewTop + viewH) {
-      this.node.scrollTop = top + h - viewH;
+      this.scrollTop = top + h - viewH;
+    } else {
+      this.update();
     }
-    this.update();
   }
 
+  /**
+   * The scroll offset as last seen (scroll events) or set here. Cached so that
+   * updates never read layout right after changing the DOM (a forced reflow).
+   */
   get scrollTop(): number {
-    return this.node.scrollTop;
+    return this._scrollTop;
   }
 
   set scrollTop(value: number) {
     this.node.scrollTop = value;
+    this._scrollTop = Math.max(0, value);
     this.update();
   }
 
@@ -112,7 +118,8 @@ export class VirtualList {
   update(): void {
     const { rowHeight: h, overscan } = this._options;
     const viewH = this.viewportHeight;
-    const top = Math.max(0, this.node.scrollTop);
+    // The browser clamps scrollTop when content shrinks and then fires 'scroll'.
+    const top = Math.min(this._scrollTop, Math.max(0, this._count * h - viewH));
     const first = Math.max(0, Math.floor(top / h) - overscan);
     const last = Math.min(this._count, Math.ceil((top + viewH) / h) + overscan);
     const needed = Math.max(0, last - first);
@@ -159,6 +166,7 @@ export class VirtualList {
   }
 
   private _onScroll = (): void => {
+    this._scrollTop = this.node.scrollTop;
     if (this._frame) {
       return;
     }
@@ -175,4 +183,5 @@ export class VirtualList {
   private _slotOf = new Map<number, number>();
   private _count = 0;
   private _frame = 0;
+  private _scrollTop = 0;
 }

@@ -175,12 +175,14 @@ describe('virtualization', () => {
 });
 
 describe('updates of the same trace', () => {
-  it('keep expansion, selection and scroll', () => {
+  it('keep expansion, selection and scroll', async () => {
     const specs = flatSpecs(300).map(s => (s.id === 'root' ? s : { ...s, parent: 'root' }));
     const view = mount(trace(specs), { expansion: { maxAutoExpandChildren: 100000 } });
     view.select(spanHex('s42'));
     const tree = view.node.querySelector<HTMLElement>('[role="tree"]')!;
     tree.scrollTop = 40 * 24;
+    tree.dispatchEvent(new Event('scroll'));
+    await new Promise(resolve => requestAnimationFrame(resolve));
     view.update(trace([...specs, { id: 'late', parent: 'root', start: 400, end: 401 }]));
     expect(view.selectedId).toBe(spanHex('s42'));
     expect(tree.scrollTop).toBe(40 * 24);
