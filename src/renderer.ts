@@ -98,9 +98,14 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this._views = nextById;
     this._errorNode?.remove();
     this._errorNode = null;
-    // Re-append in order; existing nodes move without losing their state.
+    // Put nodes in order, touching only those out of place: moving a node that
+    // is already there would detach it, which resets its scroll offsets.
+    let expected: ChildNode | null = this.node.firstChild;
     for (const view of next) {
-      this.node.appendChild(view.node);
+      if (view.node !== expected) {
+        this.node.insertBefore(view.node, expected);
+      }
+      expected = view.node.nextSibling;
     }
   }
 

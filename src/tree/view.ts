@@ -88,7 +88,14 @@ export class TraceView {
 
     // Tick density follows the axis width, so labels never collide.
     if (typeof ResizeObserver !== 'undefined') {
-      this._resizeObserver = new ResizeObserver(() => this._renderAxis());
+      this._resizeObserver = new ResizeObserver(entries => {
+        // The width comes with the observation: reading clientWidth later would force a layout.
+        const width = entries[entries.length - 1].contentRect.width;
+        if (width !== this._axisWidth) {
+          this._axisWidth = width;
+          this._renderAxis();
+        }
+      });
       this._resizeObserver.observe(this._axis);
     }
     // The live ticker runs only while the trace is on screen.
@@ -355,7 +362,7 @@ export class TraceView {
 
   private _renderAxis(): void {
     this._axis.replaceChildren();
-    const width = this._axis.clientWidth;
+    const width = this._axisWidth;
     const count = width > 0 ? Math.max(2, Math.min(10, Math.floor(width / 90))) : 5;
     for (const tick of axisTicks(this._scale, count)) {
       const t = document.createElement('span');
@@ -477,6 +484,7 @@ export class TraceView {
   private _elapsed: HTMLElement | null = null;
   private _runningCount = 0;
   private _mouseFocus = false;
+  private _axisWidth = 0;
   private _detailSignature: string | null = null;
 }
 

@@ -59,6 +59,19 @@ describe('TraceRenderer', () => {
     expect(r.node.querySelectorAll('[role="treeitem"]')).toHaveLength(2);
   });
 
+  it('does not move a kept view in the DOM (a detach would reset its scroll offsets)', async () => {
+    const r = renderer();
+    await r.renderModel(model(otlpDoc([{ id: 'root', start: 0, end: 10 }])));
+    const insert = jest.spyOn(r.node, 'insertBefore');
+    const append = jest.spyOn(r.node, 'appendChild');
+    await r.renderModel(
+      model(otlpDoc([{ id: 'root', start: 0, end: 10 }, { id: 'kid', parent: 'root', start: 1, end: 2 }]))
+    );
+    expect(insert).not.toHaveBeenCalled();
+    expect(append).not.toHaveBeenCalled();
+    expect(r.views[0].node.parentNode).toBe(r.node);
+  });
+
   it('recovers from an error payload to a good one', async () => {
     const r = renderer();
     await r.renderModel(model({ nope: true }));
