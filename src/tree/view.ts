@@ -5,8 +5,8 @@
  * same trace through update(), which keeps expansion, selection and scroll.
  */
 import { Span, Trace } from '../model/types';
-import { renderDetail, tokenText } from './detail';
-import { formatCount, formatDuration } from './format';
+import { renderDetail } from './detail';
+import { TraceHeader } from './header';
 import { keyAction } from './keyboard';
 import { LiveClock } from './live';
 import { createRowElement, renderRowElement, RowContext, rowElementId, updateRowBar } from './row';
@@ -38,13 +38,9 @@ export class TraceView {
     this.node = document.createElement('div');
     this.node.className = 'nbtrace-trace';
 
-    this._header = document.createElement('div');
-    this._header.className = 'nbtrace-header';
-    this.node.appendChild(this._header);
-
-    this._warnings = document.createElement('div');
-    this._warnings.className = 'nbtrace-warnings';
-    this.node.appendChild(this._warnings);
+    this._header = new TraceHeader(this);
+    this.node.appendChild(this._header.node);
+    this.node.appendChild(this._header.warnings);
 
     const columns = document.createElement('div');
     columns.className = 'nbtrace-columns';
@@ -218,7 +214,7 @@ export class TraceView {
         updateRowBar(el, row.span, ctx);
       }
     });
-    this._renderElapsed();
+    this._header.renderElapsed(this._now);
   }
 
   private _renderRow(el: HTMLElement, index: number): void {
@@ -238,8 +234,7 @@ export class TraceView {
   }
 
   private _renderAll(): void {
-    this._renderHeader();
-    this._renderWarnings();
+    this._header.render(this._trace, this._clock.running, this._now);
     this._renderAxis();
     this._refreshRows();
     const selected = this._selectedId === null ? null : this._trace.byId.get(this._selectedId) ?? null;
@@ -260,104 +255,6 @@ export class TraceView {
   private _refreshRows(): void {
     this._rebuildRows();
     this._syncActiveDescendant();
-  }
-
-  private _renderHeader(): void {
-    const t = this._trace;
-    const h = this._header;
-    h.replaceChildren();
-    const title = document.createElement('span');
-    title.className = 'nbtrace-title';
-    title.textContent = t.name;
-    title.title = `Trace ${t.id}`;
-    h.appendChild(title);
-
-    const state = t.state === 'IN_PROGRESS' ? 'running' : t.state === 'ERROR' ? 'error' : t.state === 'OK' ? 'ok' : 'done';
-    const chip = document.createElement('span');
-    chip.className = `nbtrace-chip nbtrace-chip-${state}`;
-    chip.textContent = state;
-    h.appendChild(chip);
-
-    const errors = t.spans.reduce((n, s) => n + (s.status === 'ERROR' ? 1 : 0), 0);
-    const summary: string[] = [
-      `${formatCount(t.spans.length)} span${t.spans.length === 1 ? '' : 's'}`,
-      ...(this._clock.running ? [] : [formatDuration(t.duration)])
-    ];
-    if (errors > 0) {
-      summary.push(`${formatCount(errors)} error${errors === 1 ? '' : 's'}`);
-    }
-    if (t.tokens) {
-      summary.push(`tokens: ${tokenText(t.tokens)}`);
-    }
-    const info = document.createElement('span');
-    info.className = 'nbtrace-summary';
-    info.textContent = summary.join(' · ');
-    h.appendChild(info);
-
-    this._runningCount = t.spans.reduce((n, s) => n + (s.end === undefined ? 1 : 0), 0);
-    this._elapsed = document.createElement('span');
-    this._elapsed.className = 'nbtrace-elapsed';
-    this._elapsed.setAttribute('aria-live', 'off');
-    h.appendChild(this._elapsed);
-    this._renderElapsed();
-
-    const toolbar = document.createElement('div');
-    toolbar.className = 'nbtrace-toolbar';
-    toolbar.setAttribute('role', 'toolbar');
-    toolbar.setAttribute('aria-label', 'Trace tree');
-    toolbar.appendChild(this._button('Expand all', 'nbtrace-expand-all', () => this.expandAll()));
-    toolbar.appendChild(this._button('Collapse all', 'nbtrace-collapse-all', () => this.collapseAll()));
-    h.appendChild(toolbar);
-  }
-
-  private _renderElapsed(): void {
-    if (!this._elapsed) {
-      return;
-    }
-    if (!this._clock.running) {
-      this._elapsed.hidden = true;
-      return;
-    }
-    this._elapsed.hidden = false;
-    const n = this._runningCount;
-    this._elapsed.textContent = `${formatDuration(this._now)} elapsed · ${formatCount(n)} running span${n === 1 ? '' : 's'}`;
-  }
-
-  private _button(label: string, className: string, onClick: () => void): HTMLButtonElement {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = `nbtrace-button ${className}`;
-    b.textContent = label;
-    b.addEventListener('click', onClick);
-    return b;
-  }
-
-  private _renderWarnings(): void {
-    const w = this._warnings;
-    w.replaceChildren();
-    const list = this._trace.warnings;
-    if (list.length === 0) {
-      w.hidden = true;
-      return;
-    }
-    w.hidden = false;
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    summary.textContent = `${list.length} problem${list.length === 1 ? '' : 's'} in this trace's data`;
-    details.appendChild(summary);
-    const ul = document.createElement('ul');
-    for (const text of list.slice(0, 50)) {
-      const li = document.createElement('li');
-      li.textContent = text;
-      ul.appendChild(li);
-    }
-    if (list.length > 50) {
-      const li = document.createElement('li');
-      li.textContent = `… and ${list.length - 50} more`;
-      ul.appendChild(li);
-    }
-    details.appendChild(ul);
-    w.appendChild(details);
   }
 
   private _renderAxis(): void {
@@ -472,8 +369,7 @@ export class TraceView {
   private _scale: TimeScale;
   private _rows: Row[] = [];
   private _selectedId: string | null = null;
-  private _header: HTMLElement;
-  private _warnings: HTMLElement;
+  private _header: TraceHeader;
   private _axis: HTMLElement;
   private _list: VirtualList;
   private _detail: HTMLElement;
@@ -481,8 +377,6 @@ export class TraceView {
   private _intersectionObserver: IntersectionObserver | null = null;
   private _clock = new LiveClock(() => this.tick());
   private _now = 0;
-  private _elapsed: HTMLElement | null = null;
-  private _runningCount = 0;
   private _mouseFocus = false;
   private _axisWidth = 0;
   private _detailSignature: string | null = null;

@@ -1,0 +1,136 @@
+/**
+ * The trace header: name, state, counts, tokens, live elapsed time, and the
+ * expand/collapse-all toolbar; plus the list of data problems. Built once;
+ * updates only change text, so a focused button keeps its focus.
+ */
+import { Trace } from '../model/types';
+import { tokenText } from './detail';
+import { formatCount, formatDuration } from './format';
+
+export class TraceHeader {
+  constructor(actions: { expandAll(): void; collapseAll(): void }) {
+    this.node = document.createElement('div');
+    this.node.className = 'nbtrace-header';
+    const span = (className: string): HTMLElement => {
+      const e = document.createElement('span');
+      e.className = className;
+      this.node.appendChild(e);
+      return e;
+    };
+    this._title = span('nbtrace-title');
+    this._chip = span('nbtrace-chip');
+    this._summary = span('nbtrace-summary');
+    this._elapsed = span('nbtrace-elapsed');
+    this._elapsed.setAttribute('aria-live', 'off');
+    const toolbar = document.createElement('div');
+    toolbar.className = 'nbtrace-toolbar';
+    toolbar.setAttribute('role', 'toolbar');
+    toolbar.setAttribute('aria-label', 'Trace tree');
+    toolbar.appendChild(button('Expand all', 'nbtrace-expand-all', () => actions.expandAll()));
+    toolbar.appendChild(button('Collapse all', 'nbtrace-collapse-all', () => actions.collapseAll()));
+    this.node.appendChild(toolbar);
+
+    this.warnings = document.createElement('div');
+    this.warnings.className = 'nbtrace-warnings';
+  }
+
+  readonly node: HTMLElement;
+  /** Problems found in the trace's data; the view places it. */
+  readonly warnings: HTMLElement;
+
+  render(t: Trace, running: boolean, now: number): void {
+    setText(this._title, t.name);
+    this._title.title = `Trace ${t.id}`;
+
+    const state = t.state === 'IN_PROGRESS' ? 'running' : t.state === 'ERROR' ? 'error' : t.state === 'OK' ? 'ok' : 'done';
+    this._chip.className = `nbtrace-chip nbtrace-chip-${state}`;
+    setText(this._chip, state);
+
+    let errors = 0;
+    let runningSpans = 0;
+    for (const s of t.spans) {
+      errors += s.status === 'ERROR' ? 1 : 0;
+      runningSpans += s.end === undefined ? 1 : 0;
+    }
+    this._running = running;
+    this._runningCount = runningSpans;
+    const summary: string[] = [`${formatCount(t.spans.length)} span${t.spans.length === 1 ? '' : 's'}`];
+    if (!running) {
+      summary.push(formatDuration(t.duration));
+    }
+    if (errors > 0) {
+      summary.push(`${formatCount(errors)} error${errors === 1 ? '' : 's'}`);
+    }
+    if (t.tokens) {
+      summary.push(`tokens: ${tokenText(t.tokens)}`);
+    }
+    setText(this._summary, summary.join(' · '));
+    this.renderElapsed(now);
+    this._renderWarnings(t.warnings);
+  }
+
+  /** The live part: elapsed time and running spans (the ticker calls this). */
+  renderElapsed(now: number): void {
+    this._elapsed.hidden = !this._running;
+    if (this._running) {
+      const n = this._runningCount;
+      setText(this._elapsed, `${formatDuration(now)} elapsed · ${formatCount(n)} running span${n === 1 ? '' : 's'}`);
+    }
+  }
+
+  private _renderWarnings(list: readonly string[]): void {
+    const key = list.join('\n');
+    if (key === this._warningsKey) {
+      return;
+    }
+    this._warningsKey = key;
+    const w = this.warnings;
+    w.replaceChildren();
+    if (list.length === 0) {
+      w.hidden = true;
+      return;
+    }
+    w.hidden = false;
+    const details = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = `${list.length} problem${list.length === 1 ? '' : 's'} in this trace's data`;
+    details.appendChild(summary);
+    const ul = document.createElement('ul');
+    for (const text of list.slice(0, 50)) {
+      const li = document.createElement('li');
+      li.textContent = text;
+      ul.appendChild(li);
+    }
+    if (list.length > 50) {
+      const li = document.createElement('li');
+      li.textContent = `… and ${list.length - 50} more`;
+      ul.appendChild(li);
+    }
+    details.appendChild(ul);
+    w.appendChild(details);
+  }
+
+  private _title: HTMLElement;
+  private _chip: HTMLElement;
+  private _summary: HTMLElement;
+  private _elapsed: HTMLElement;
+  private _running = false;
+  private _runningCount = 0;
+  private _warningsKey: string | null = null;
+}
+
+function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = `nbtrace-button ${className}`;
+  b.textContent = label;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Assign text only when it changed (no needless DOM mutation per live update). */
+export function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) {
+    el.textContent = text;
+  }
+}
