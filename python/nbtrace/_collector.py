@@ -29,8 +29,9 @@ import collections
 import threading
 from typing import Any
 
-from ._context import get_current_span
-from ._span import Span, new_trace_id
+from ._context import _current_span
+from ._export import release_cache
+from ._span import INPUTS_KEY, Span, new_trace_id
 from ._util import report_internal_error
 
 _USE_CURRENT = object()
@@ -39,12 +40,14 @@ _USE_CURRENT = object()
 class TraceRecord:
     """All spans of one trace (root first, then in start order) and its state."""
 
-    __slots__ = ("trace_id", "request_id", "display_id", "lock", "spans", "root",
-                 "dropped_spans", "collector", "display_handle", "live", "__weakref__")
+    __slots__ = ("trace_id", "request_id", "request_id_json", "display_id", "lock", "spans",
+                 "root", "dropped_spans", "collector", "display_handle", "live", "has_usage",
+                 "export_ids", "export_cached", "__weakref__")
 
     def __init__(self, collector: TraceCollector) -> None:
         self.trace_id = new_trace_id()
         self.request_id = f"tr-{self.trace_id:032x}"
+        self.request_id_json = f'"{self.request_id}"'  # the span attribute value (JSON)
         # Stable per trace, so a live display can update_display() the same output.
         self.display_id = f"nbtrace-{self.trace_id:032x}"
         self.lock = threading.RLock()
@@ -54,6 +57,9 @@ class TraceRecord:
         self.collector = collector
         self.display_handle: Any = None
         self.live: Any = None  # the live display's per-trace state (nbtrace._live)
+        self.has_usage = False  # some span recorded token usage (see nbtrace._export)
+        self.export_ids: Any = None  # the base64 trace id (nbtrace._export)
+        self.export_cached = False  # some span caches its exported dict (nbtrace._export)
 
     @property
     def name(self) -> str:
@@ -117,11 +123,18 @@ class TraceCollector:
 
     # ------------------------------------------------------------ spans
     def start_span(self, name: str, span_type: str = "UNKNOWN", attributes: dict | None = None,
-                   parent: Any = _USE_CURRENT, start_time_ns: int | None = None) -> Span:
+                   parent: Any = _USE_CURRENT, start_time_ns: int | None = None,
+                   _encoded: dict | None = None, _inputs: str | None = None,
+                   _type_json: str | None = None) -> Span:
         """Create and start a span. The parent defaults to the current span; with no
-        parent the span is the root of a new trace. The span is not made current."""
+        parent the span is the root of a new trace. The span is not made current.
+
+        (Internal, for ``@trace``: ``_encoded`` holds attributes already JSON-encoded,
+        added after ``attributes``, then ``_inputs`` the JSON of the inputs;
+        ``_type_json`` is the JSON of ``span_type``. All are set before the span is
+        visible, so listeners see a complete span start.)"""
         if parent is _USE_CURRENT:
-            parent = get_current_span()
+            parent = _current_span.get()
         if parent is not None and not isinstance(parent, Span):
             report_internal_error("start_span(parent=...) (not a Span; starting a new trace)")
             parent = None
@@ -129,7 +142,15 @@ class TraceCollector:
             trace = TraceRecord(self)
         else:
             trace = parent._trace
-        span = Span(trace, parent, name, span_type or "UNKNOWN", start_time_ns)
+        if not span_type:
+            span_type, _type_json = "UNKNOWN", None
+        span = Span(trace, parent, name, span_type, start_time_ns, _type_json)
+        if attributes:  # not visible yet: no lock, no change notifications
+            span._init_attributes(attributes)
+        if _encoded:
+            span._attributes.update(_encoded)
+        if _inputs is not None:
+            span._attributes[INPUTS_KEY] = _inputs
         with trace.lock:
             if parent is None:
                 trace.root = span
@@ -143,8 +164,6 @@ class TraceCollector:
                 self._active[trace.trace_id] = trace
                 while len(self._active) > self.max_active_traces:
                     self._active.popitem(last=False)
-        if attributes:
-            span.set_attributes(attributes)
         if span._recorded:
             self._notify("on_span_start", span)
         return span
@@ -171,6 +190,10 @@ class TraceCollector:
                 self._active.pop(trace.trace_id, None)
                 self._finished.append(trace)
             self._notify("on_trace_end", trace)
+            try:  # the final state is published: the live display's cache can go
+                release_cache(trace)
+            except Exception as exc:
+                report_internal_error("releasing a finished trace's export cache", exc)
 
     @staticmethod
     def _end_running(trace: TraceRecord, message: str, end_time_ns: int | None = None,

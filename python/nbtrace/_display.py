@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from ._export import summarize, trace_to_dict
+from ._export import _trace_doc, summarize
 from ._serialize import to_jsonable
 from ._util import report_internal_error
 
@@ -23,9 +23,13 @@ MIME_TYPE = "application/vnd.nbtrace.trace+json"
 
 
 def trace_bundle(trace: Any) -> dict:
-    """``{MIME_TYPE: <MLflow v3 trace dict>, "text/plain": <summary>}`` for a trace record."""
-    doc = trace_to_dict(trace)
-    return {MIME_TYPE: doc, "text/plain": summarize(doc)}
+    """``{MIME_TYPE: <MLflow v3 trace dict>, "text/plain": <summary>}`` for a trace record.
+
+    The dicts of ended spans are shared with other bundles of the same trace (built
+    once: see :mod:`nbtrace._export`): treat the bundle as read-only, and use
+    :func:`nbtrace.trace_to_dict` for a private copy."""
+    doc, summary = _trace_doc(trace, shared=True)
+    return {MIME_TYPE: doc, "text/plain": summary}
 
 
 def payload_bundle(payload: Any) -> dict:

@@ -6,10 +6,17 @@ The dict is what ``mlflow.entities.Trace.to_dict()`` produces for MLflow 3
 of the 8/16 id bytes, times are integer epoch nanoseconds (``end_time_unix_nano``
 is ``None`` while a span runs), span attribute values are JSON-encoded strings,
 event attributes are plain JSON values.
+
+Speed: a span's attribute values are stored already JSON-encoded (nothing is
+re-encoded here), ids are base64-encoded once per span/trace, and an ended span
+never changes, so its dict is built once and reused by every later snapshot of
+its trace (``shared=True``, the display path): a live update of a big trace
+costs O(spans that changed) plus O(spans) list/summary work, not a rebuild.
+:func:`trace_to_dict` (``get_last_trace()``) still returns fresh dicts.
 """
 from __future__ import annotations
 
-import base64
+import binascii
 import datetime
 import json
 import time
@@ -24,7 +31,21 @@ _STATUS_CODES = {"UNSET": "STATUS_CODE_UNSET", "OK": "STATUS_CODE_OK", "ERROR": 
 
 
 def _b64(value: int, size: int) -> str:
-    return base64.b64encode(value.to_bytes(size, "big")).decode("ascii")
+    return binascii.b2a_base64(value.to_bytes(size, "big"), newline=False).decode("ascii")
+
+
+def _trace_b64(trace: Any) -> str:
+    ids = trace.export_ids
+    if ids is None:
+        ids = trace.export_ids = _b64(trace.trace_id, 16)
+    return ids
+
+
+def _span_b64(span: Span) -> str:
+    b64 = span._b64_id
+    if b64 is None:
+        b64 = span._b64_id = _b64(span._span_id, 8)
+    return b64
 
 
 def _rfc3339(ns: int) -> str:
@@ -32,25 +53,56 @@ def _rfc3339(ns: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def span_to_dict(span: Span) -> dict:
-    """One span in MLflow v3 dict form (call with the trace lock held)."""
+def _build_span_dict(span: Span, trace_b64: str, share_attributes: bool = False) -> dict:
     parent = span._parent
-    events = [dict(e, attributes=dict(e["attributes"])) for e in span._events]
+    if span._events:
+        events = [dict(e, attributes=dict(e["attributes"])) for e in span._events]
+    else:
+        events = []
     if span._dropped_events:
         events.append({"name": "nbtrace.dropped_events", "time_unix_nano": events[-1]["time_unix_nano"],
                        "attributes": {"count": span._dropped_events}})
     return {
-        "trace_id": _b64(span._trace.trace_id, 16),
-        "span_id": _b64(span._span_id, 8),
+        "trace_id": trace_b64,
+        "span_id": _span_b64(span),
         "trace_state": "",
-        "parent_span_id": _b64(parent._span_id, 8) if parent is not None else None,
+        "parent_span_id": _span_b64(parent) if parent is not None else None,
         "name": span._name,
         "start_time_unix_nano": span._start_ns,
         "end_time_unix_nano": span._end_ns,
-        "attributes": dict(span._attributes),
+        # an ended span's attributes never change: a shared (read-only) doc may use them as is
+        "attributes": span._attributes if share_attributes else span._attributes.copy(),
         "status": {"code": _STATUS_CODES[span._status], "message": span._status_message},
         "events": events,
     }
+
+
+def span_to_dict(span: Span) -> dict:
+    """One span in MLflow v3 dict form (call with the trace lock held); a fresh dict."""
+    return _build_span_dict(span, _trace_b64(span._trace))
+
+
+def _shared_span_dict(span: Span, trace_b64: str, cache: bool) -> dict:
+    """:func:`span_to_dict`, built once for an ended span and reused (read-only)."""
+    cached = span._export
+    if cached is not None:
+        return cached
+    if span._end_ns is None:  # running: a fresh snapshot
+        return _build_span_dict(span, trace_b64)
+    if not cache:
+        return _build_span_dict(span, trace_b64, share_attributes=True)
+    # Ended: it never changes again (nbtrace._span). Another thread may have ended
+    # it just now, but we hold the trace lock, so it is complete.
+    built = span._export = _build_span_dict(span, trace_b64, share_attributes=True)
+    return built
+
+
+def release_cache(trace: Any) -> None:
+    """Forget the cached dicts of a finished trace's spans (memory)."""
+    if trace.export_cached:
+        trace.export_cached = False
+        for span in trace.snapshot():
+            span._export = None
 
 
 def rollup_token_usage(spans: list[Span]) -> dict | None:
@@ -78,18 +130,41 @@ def _preview(encoded: str | None) -> str:
     return truncate(encoded, PREVIEW_MAX_CHARS) if encoded is not None else "null"
 
 
-def trace_to_dict(trace: Any) -> dict:
-    """The MLflow-v3-compatible dict of a trace (running or finished)."""
+def trace_to_dict(trace: Any, shared: bool = False) -> dict:
+    """The MLflow-v3-compatible dict of a trace (running or finished).
+
+    ``shared=True`` (the display path) reuses the dicts of ended spans between
+    snapshots: treat the result as read-only."""
+    return _trace_doc(trace, shared)[0]
+
+
+def _trace_doc(trace: Any, shared: bool) -> tuple:
+    """``(trace dict, one-line summary)``; the summary is what :func:`summarize` gives
+    for that dict, computed from the record instead of re-reading the dict."""
     from . import __version__
 
+    trace_b64 = _trace_b64(trace)
     with trace.lock:
         spans = list(trace.spans)
-        span_dicts = [span_to_dict(s) for s in spans]
+        if shared:
+            # Cache only while the trace runs (later snapshots reuse it); the final
+            # snapshot uses the cache and the collector drops it (release_cache).
+            cache = trace.root is not None and trace.root._end_ns is None
+            if cache:
+                trace.export_cached = True
+            span_dicts = [_shared_span_dict(s, trace_b64, cache) for s in spans]
+        else:
+            span_dicts = [_build_span_dict(s, trace_b64) for s in spans]
+        errors = 0
+        for s in spans:
+            if s._status == "ERROR":
+                errors += 1
         root = trace.root
-        usage = rollup_token_usage(spans)
+        usage = rollup_token_usage(spans) if trace.has_usage else None
         root_attrs = dict(root._attributes) if root is not None else {}
         start_ns = root._start_ns if root is not None else 0
         end_ns = root._end_ns if root is not None else None
+        root_recorded = root is not None and root._recorded
         state = trace.state
         dropped = trace.dropped_spans
     metadata = {
@@ -102,20 +177,38 @@ def trace_to_dict(trace: Any) -> dict:
         metadata["mlflow.trace.tokenUsage"] = dumps_jsonable(usage)
     if dropped:
         metadata["nbtrace.droppedSpans"] = str(dropped)
-    return {
+    # While running: the time elapsed when this snapshot was taken, so the
+    # renderer can draw running spans up to "now" without trusting its own clock.
+    duration_ms = max(0, (end_ns if end_ns is not None else time.time_ns()) - start_ns) // 1_000_000
+    name = trace.name
+    doc = {
         "info": {
             "trace_id": trace.request_id,
             "trace_location": {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "0"}},
             "request_time": _rfc3339(start_ns),
-            # While running: the time elapsed when this snapshot was taken, so the
-            # renderer can draw running spans up to "now" without trusting its own clock.
-            "execution_duration_ms": max(0, (end_ns if end_ns is not None else time.time_ns()) - start_ns) // 1_000_000,
+            "execution_duration_ms": duration_ms,
             "state": state,
             "trace_metadata": metadata,
-            "tags": {"mlflow.traceName": trace.name},
+            "tags": {"mlflow.traceName": name},
         },
         "data": {"spans": span_dicts},
     }
+    # The summary of this doc, as _mlflow_summary() would compute it: the root (the
+    # one span without a parent, if recorded) gives the precise duration.
+    ms = None
+    if root_recorded and end_ns is not None:
+        start, end = float(start_ns), float(end_ns)
+        if start and end and end >= start and start > 1e17:
+            ms = (end - start) / 1e6
+    if ms is None:
+        ms = float(duration_ms)
+    tokens = usage.get("total_tokens") if usage else None
+    try:
+        summary = "<" + " · ".join(_summary_parts(
+            name, len(span_dicts), errors, tokens, ms, state == "IN_PROGRESS")) + ">"
+    except Exception:
+        summary = summarize(doc)
+    return doc, summary
 
 
 # ---------------------------------------------------------------- text summary

@@ -177,6 +177,11 @@ class DisplayListener:
         state = trace.live
         if state is None or not state.shown or state.finished or not self.live:
             return  # (unlocked fast path; re-checked below)
+        if state.timer is not None:
+            # A trailing update is armed. Whatever clears state.timer (the timer's
+            # own flush, a leading-edge publish, the final publish) publishes after
+            # clearing it, so after this change: nothing to do, no lock taken.
+            return
         root = trace.root
         if root is None or root._end_ns is not None:
             return  # the root ended: the final publish is on its way

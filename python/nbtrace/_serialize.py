@@ -8,6 +8,13 @@ Limits keep memory bounded: strings (and ``repr`` fallbacks) are truncated to
 ``MAX_STR_LEN`` characters with a marker, containers to ``MAX_ITEMS`` entries,
 nesting to ``MAX_DEPTH`` levels, and one conversion visits at most ``MAX_NODES``
 values. Cycles become ``"<cycle: list>"``-style markers.
+
+Speed: :func:`dumps` first checks (one cheap walk, no copy) whether a value is
+already "plain" JSON data that :func:`to_jsonable` would return unchanged —
+exact ``dict`` (``str`` keys) / ``list`` / ``tuple`` / ``str`` / ``int`` / ``float``
+/ ``bool`` / ``None`` within all the limits above — and if so encodes it directly
+with a reused C encoder. Anything else takes the general path; the output is
+the same either way.
 """
 from __future__ import annotations
 
@@ -199,10 +206,119 @@ _MISSING = object()
 
 def to_jsonable(value: Any) -> Any:
     """Bounded JSON-safe copy of ``value``. Never raises."""
+    if type(value) is str and len(value) <= MAX_STR_LEN and value.isascii():
+        return value  # the most common case (isascii() is O(1); ASCII has no surrogates)
     try:
         return _Converter().convert(value, 0)
     except Exception:
         return safe_repr(value)
+
+
+# ``json.dumps(x, ensure_ascii=False, allow_nan=False)`` builds a new JSONEncoder (and
+# a new C encoder) on every call; these are built once (same output).
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+def _make_plain_encoder() -> Any:
+    """``json.dumps(value, ensure_ascii=False, allow_nan=False)`` for plain values
+    (see _plain_nodes: acyclic by construction, so no circular-reference markers):
+    the C encoder is built once instead of per call. Falls back to the encoder above
+    if this Python's C encoder is missing or behaves differently."""
+    fallback = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
+    try:
+        from json.encoder import c_make_encoder
+
+        def _default(obj: Any) -> Any:
+            raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+        iterencode = c_make_encoder(None, _default, _encode_str, None, ": ", ", ",
+                                    False, False, False)
+        join = "".join
+
+        def encode_plain(value: Any) -> str:
+            return join(iterencode(value, 0))
+
+        sample = {"a": [1, 2.5, -0.0, True, None, "é\n\"x\""], "b": {"c": (1e300, "")}}
+        if encode_plain(sample) != json.dumps(sample, ensure_ascii=False, allow_nan=False):
+            return fallback
+        return encode_plain
+    except Exception:  # pragma: no cover - no C accelerator (e.g. PyPy)
+        return fallback
+
+
+_encode_plain = _make_plain_encoder()
+_INT_LIMIT = 1 << 3_000  # |i| < 2**3000  <=>  i.bit_length() <= 3000
+_NEG_INT_LIMIT = -_INT_LIMIT  # (precomputed: negating a 3,000-bit int allocates)
+
+
+def _utf8_ok(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _plain_nodes(obj: Any, depth: int = 0) -> int:
+    """How many values ``obj`` holds if it is plain JSON data that :func:`to_jsonable`
+    would return unchanged (so it can be encoded as is); -1 if it is not.
+
+    Plain: exact ``str`` (at most MAX_STR_LEN chars, UTF-8-encodable), ``int``
+    (at most 3,000 bits), finite ``float``, ``bool``, ``None``, and exact ``dict``
+    (``str`` keys of at most 1,000 chars) / ``list`` / ``tuple`` (not a namedtuple)
+    of at most MAX_ITEMS entries, nested less than MAX_DEPTH deep, MAX_NODES values
+    in all. Subclasses, sets, bytes, objects, NaN, ... are not plain.
+    """
+    kind = type(obj)
+    if kind is str:
+        return 1 if len(obj) <= MAX_STR_LEN and (obj.isascii() or _utf8_ok(obj)) else -1
+    if kind is int:
+        return 1 if _NEG_INT_LIMIT < obj < _INT_LIMIT else -1
+    if obj is None or kind is bool:
+        return 1
+    if kind is float:
+        return 1 if obj - obj == 0.0 else -1  # finite (inf - inf and NaN are NaN)
+    if depth >= MAX_DEPTH:
+        return -1
+    if kind is dict:
+        if len(obj) > MAX_ITEMS:
+            return -1
+        count, limit, child = 1, MAX_NODES, depth + 1
+        for key, item in obj.items():
+            if type(key) is not str or len(key) > 1_000 or not (key.isascii() or _utf8_ok(key)):
+                return -1
+            kind = type(item)
+            if kind is str and item.isascii() and len(item) <= MAX_STR_LEN:
+                count += 1
+            elif item is None or kind is bool or (kind is int and _NEG_INT_LIMIT < item < _INT_LIMIT):
+                count += 1
+            else:
+                n = _plain_nodes(item, child)
+                if n < 0:
+                    return -1
+                count += n
+            if count > limit:
+                return -1
+        return count
+    if kind is list or kind is tuple:
+        if len(obj) > MAX_ITEMS:
+            return -1
+        count, limit, child = 1, MAX_NODES, depth + 1
+        for item in obj:
+            kind = type(item)
+            if kind is str and item.isascii() and len(item) <= MAX_STR_LEN:
+                count += 1
+            elif item is None or kind is bool or (kind is int and _NEG_INT_LIMIT < item < _INT_LIMIT):
+                count += 1
+            else:
+                n = _plain_nodes(item, child)
+                if n < 0:
+                    return -1
+                count += n
+            if count > limit:
+                return -1
+        return count
+    return -1
 
 
 def dumps(value: Any) -> str:
@@ -210,12 +326,21 @@ def dumps(value: Any) -> str:
     try:
         kind = type(value)
         if kind is str:  # fast paths for the common scalar cases
+            if len(value) <= MAX_STR_LEN and value.isascii():
+                return _encode_str(value)
             return _encode_str(_clean_str(value))
         if value is None or kind is bool:
             return "null" if value is None else ("true" if value else "false")
         if kind is int and value.bit_length() <= 3_000:
             return int.__repr__(value)
-        return json.dumps(to_jsonable(value), ensure_ascii=False, allow_nan=False)
+        if kind is dict and not value:
+            return "{}"  # e.g. the inputs of a function without parameters
+        if _plain_nodes(value) > 0:
+            try:
+                return _encode_plain(value)
+            except Exception:  # e.g. mutated by another thread meanwhile
+                pass
+        return _encode(to_jsonable(value))
     except Exception:
         return json.dumps(f"<unserializable {type(value).__name__} object>")
 
@@ -223,6 +348,6 @@ def dumps(value: Any) -> str:
 def dumps_jsonable(value: Any) -> str:
     """JSON text of a value that is already JSON-safe (e.g. from :func:`to_jsonable`)."""
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+        return _encode(value)
     except Exception:
         return dumps(value)

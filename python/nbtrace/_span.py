@@ -9,6 +9,10 @@ Spans are created by :meth:`nbtrace._collector.TraceCollector.start_span`; they
 report their changes and their end to the collector, which notifies listeners
 (the live display, ...).
 Every public method swallows internal errors (reported once as a warning).
+
+An ended span never changes again (every mutation re-checks, under the trace
+lock, that the span is still running), so exporters may cache its exported form
+(``_export``, see :mod:`nbtrace._export`).
 """
 from __future__ import annotations
 
@@ -16,9 +20,10 @@ import os
 import random
 import time
 import traceback
+from time import time_ns as _time_ns
 from typing import TYPE_CHECKING, Any
 
-from . import _context
+from ._context import _current_span
 from ._serialize import dumps, safe_repr, to_jsonable, truncate
 from ._util import report_internal_error
 
@@ -48,18 +53,31 @@ INTERRUPTED_MESSAGE = "interrupted while this span was running"
 # Ids come from a private RNG (user code calling random.seed() must not make ids
 # collide), seeded from the OS and reseeded in forked children.
 _rng = random.Random(os.urandom(32))
+_getrandbits = _rng.getrandbits
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=lambda: _rng.seed(os.urandom(32)))
 
 
 def new_span_id() -> int:
     """A random non-zero 64-bit span id (OTel style)."""
-    return _rng.getrandbits(64) or 1
+    return _getrandbits(64) or 1
 
 
 def new_trace_id() -> int:
     """A random non-zero 128-bit trace id (OTel style)."""
-    return _rng.getrandbits(128) or 1
+    return _getrandbits(128) or 1
+
+
+_TYPE_JSON: dict = {}  # span type -> its JSON (a handful of distinct types)
+
+
+def _type_json(span_type: str) -> str:
+    encoded = _TYPE_JSON.get(span_type)
+    if encoded is None:
+        encoded = dumps(span_type)
+        if len(_TYPE_JSON) < 1_000:
+            _TYPE_JSON[span_type] = encoded
+    return encoded
 
 
 def _clean_usage(usage: Any) -> dict | None:
@@ -91,30 +109,33 @@ class Span:
     __slots__ = (
         "_trace", "_parent", "_span_id", "_name", "_span_type", "_start_ns", "_end_ns",
         "_attributes", "_events", "_dropped_events", "_status", "_status_message",
-        "_token_usage", "_outputs_set", "_tokens", "_recorded", "__weakref__",
+        "_token_usage", "_outputs_set", "_tokens", "_recorded", "_export", "_b64_id",
+        "__weakref__",
     )
 
     def __init__(self, trace: TraceRecord, parent: Span | None, name: str, span_type: str,
-                 start_ns: int | None = None) -> None:
+                 start_ns: int | None = None, type_json: str | None = None) -> None:
         self._trace = trace
         self._parent = parent
-        self._span_id = new_span_id()
-        self._name = truncate(str(name), 1_000)
-        self._span_type = str(span_type)
-        self._start_ns = int(start_ns) if start_ns is not None else time.time_ns()
+        self._span_id = _getrandbits(64) or 1
+        self._name = name if type(name) is str and len(name) <= 1_000 else truncate(str(name), 1_000)
+        self._span_type = span_type if type(span_type) is str else str(span_type)
+        self._start_ns = _time_ns() if start_ns is None else int(start_ns)
         self._end_ns: int | None = None
         self._attributes: dict[str, str] = {
-            SPAN_TYPE_KEY: dumps(self._span_type),
-            TRACE_REQUEST_ID_KEY: dumps(trace.request_id),
+            SPAN_TYPE_KEY: type_json if type_json is not None else _type_json(self._span_type),
+            TRACE_REQUEST_ID_KEY: trace.request_id_json,
         }
-        self._events: list[dict] = []
+        self._events: list[dict] | tuple = ()  # a list from the first event on
         self._dropped_events = 0
         self._status = STATUS_UNSET
         self._status_message = ""
         self._token_usage: dict | None = None
         self._outputs_set = False
-        self._tokens: list = []  # context tokens from __enter__ (a stack: re-entry safe)
+        self._tokens: list | None = None  # context tokens from __enter__ (a stack: re-entry safe)
         self._recorded = True  # False when the trace hit its span limit
+        self._export: dict | None = None  # exported form, cached once ended (nbtrace._export)
+        self._b64_id: str | None = None  # base64 span id, computed on first export
 
     # ----------------------------------------------------------------- identity
     @property
@@ -175,23 +196,35 @@ class Span:
         report_internal_error(f"{what} on an ended span (ignored)")
         return False
 
+    def _ended_meanwhile(self, what: str) -> bool:
+        """Under the trace lock: True (and reported) if the span ended while a
+        mutation was being prepared — an ended span never changes."""
+        if self._end_ns is None:
+            return False
+        report_internal_error(f"{what} on an ended span (ignored)")
+        return True
+
     def set_inputs(self, inputs: Any) -> None:
         """Record the span's inputs (serialized now, so later mutation does not show)."""
         try:
             if self._mutable("set_inputs"):
                 encoded = dumps(inputs)
                 with self._trace.lock:
+                    if self._ended_meanwhile("set_inputs"):
+                        return
                     self._attributes[INPUTS_KEY] = encoded
                 self._changed()
         except Exception as exc:
             report_internal_error("set_inputs", exc)
 
     def set_outputs(self, outputs: Any) -> None:
-        """Record the span's outputs."""
+        """Record the span's outputs (serialized now)."""
         try:
             if self._mutable("set_outputs"):
                 encoded = dumps(outputs)
                 with self._trace.lock:
+                    if self._ended_meanwhile("set_outputs"):
+                        return
                     self._attributes[OUTPUTS_KEY] = encoded
                     self._outputs_set = True
                 self._changed()
@@ -209,10 +242,35 @@ class Span:
                 return
             encoded = dumps(value)
             with self._trace.lock:
+                if self._ended_meanwhile("set_attribute"):
+                    return
                 self._attributes[key] = encoded
             self._changed()
         except Exception as exc:
             report_internal_error("set_attribute", exc)
+
+    def _init_attributes(self, attributes: dict) -> None:
+        """Set attributes on a span that nobody sees yet (no lock, no notification)."""
+        try:
+            items = list(dict(attributes).items())
+        except Exception as exc:
+            report_internal_error("set_attributes", exc)
+            return
+        for key, value in items:
+            try:
+                key = str(key)
+                if key == TOKEN_USAGE_KEY:
+                    clean = _clean_usage(to_jsonable(value))
+                    if clean is None:
+                        report_internal_error("token usage (expected a dict of integer counts)")
+                        continue
+                    self._token_usage = clean
+                    self._attributes[key] = dumps(clean)
+                    self._trace.has_usage = True
+                else:
+                    self._attributes[key] = dumps(value)
+            except Exception as exc:
+                report_internal_error("set_attribute", exc)
 
     def set_attributes(self, attributes: dict) -> None:
         try:
@@ -241,9 +299,13 @@ class Span:
         if clean is None:
             report_internal_error("token usage (expected a dict of integer counts)")
             return
+        encoded = dumps(clean)
         with self._trace.lock:
+            if self._ended_meanwhile("set_token_usage"):
+                return
             self._token_usage = clean
-            self._attributes[TOKEN_USAGE_KEY] = dumps(clean)
+            self._attributes[TOKEN_USAGE_KEY] = encoded
+            self._trace.has_usage = True
         self._changed()
 
     def add_event(self, name: str, attributes: dict | None = None,
@@ -258,7 +320,11 @@ class Span:
                 "attributes": to_jsonable(dict(attributes or {})),
             }
             with self._trace.lock:
+                if self._ended_meanwhile("add_event"):
+                    return
                 if len(self._events) < MAX_EVENTS_PER_SPAN:
+                    if not self._events:
+                        self._events = []
                     self._events.append(event)
                 else:
                     self._dropped_events += 1
@@ -276,6 +342,8 @@ class Span:
                 report_internal_error(f"set_status({status!r}): unknown status")
                 return
             with self._trace.lock:
+                if self._ended_meanwhile("set_status"):
+                    return
                 self._status = code
                 self._status_message = truncate(str(message or ""), 10_000)
             self._changed()
@@ -324,7 +392,7 @@ class Span:
             with self._trace.lock:
                 if self._end_ns is not None:
                     return
-                end = int(end_time_ns) if end_time_ns is not None else time.time_ns()
+                end = int(end_time_ns) if end_time_ns is not None else _time_ns()
                 self._end_ns = max(end, self._start_ns)
                 if self._status == STATUS_UNSET:
                     self._status = STATUS_OK
@@ -333,13 +401,29 @@ class Span:
             return
         self._trace.collector._on_span_end(self)
 
+    def _end_with_outputs(self, outputs_json: str | None) -> None:
+        """End the span (like :meth:`end`), first recording ``outputs_json`` (already
+        encoded) as its outputs unless outputs were set meanwhile: one lock and one
+        notification (``on_span_end``) for what would otherwise be two of each."""
+        with self._trace.lock:
+            if self._end_ns is not None:
+                return
+            if outputs_json is not None and not self._outputs_set:
+                self._attributes[OUTPUTS_KEY] = outputs_json
+                self._outputs_set = True
+            end = _time_ns()
+            self._end_ns = end if end > self._start_ns else self._start_ns
+            if self._status == STATUS_UNSET:
+                self._status = STATUS_OK
+        self._trace.collector._on_span_end(self)
+
     def _mark_force_ended(self, message: str, end_time_ns: int | None = None) -> bool:
         """Mark a span that nobody ended (its root ended, its cell ended or was
         interrupted) as ended: ERROR status with ``message`` saying why. The caller
         holds the trace lock and notifies the collector. ``False`` if already ended."""
         if self._end_ns is not None:
             return False
-        end = int(end_time_ns) if end_time_ns is not None else time.time_ns()
+        end = int(end_time_ns) if end_time_ns is not None else _time_ns()
         self._end_ns = max(end, self._start_ns)
         self._status = STATUS_ERROR
         self._status_message = truncate(str(message), 10_000)
@@ -347,7 +431,11 @@ class Span:
 
     def __enter__(self) -> Span:
         try:
-            self._tokens.append(_context.attach(self))
+            token = _current_span.set(self)
+            if self._tokens is None:
+                self._tokens = [token]
+            else:
+                self._tokens.append(token)
         except Exception as exc:
             report_internal_error("entering a span", exc)
         return self
@@ -355,7 +443,11 @@ class Span:
     def __exit__(self, exc_type, exc, tb) -> bool:
         try:
             if self._tokens:
-                _context.detach(self._tokens.pop(), fallback=self._parent)
+                token = self._tokens.pop()
+                try:
+                    _current_span.reset(token)
+                except (ValueError, RuntimeError):  # entered in another context
+                    _current_span.set(self._parent)
             if self._end_ns is not None:  # already ended (by hand, or by its root / cell)
                 return False
             if exc is not None and not isinstance(exc, NON_ERROR_EXCEPTIONS):
