@@ -95,3 +95,12 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) node_modules ui-tests/node_modules
+
+# Browser benchmark (a report: nothing passes or fails): the built extension in a real
+# JupyterLab (ui-tests' galata server config, port NBTRACE_BENCH_PORT=8897) in headless
+# system Chromium, next to JupyterLab's JSON renderer. Writes bench/results/latest.{md,json}.
+.PHONY: bench
+bench: $(INSTALL_STAMP) $(UI_NODE_STAMP) chromium
+	node bench/run.js
+	$(VENV)/bin/python bench/python/overhead.py
+	@cat bench/results/latest.md bench/results/python.md
