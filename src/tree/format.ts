@@ -34,8 +34,11 @@ export function formatDuration(ms: number | undefined): string {
 
 /** Thousands separators for counts: 12345 → "12,345". */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return COUNT_FORMAT.format(Math.round(n));
 }
+
+// One formatter: toLocaleString builds a new one per call (measurable in the live ticker).
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
 
 function trim(value: number, digits: number): string {
   return String(Number(value.toFixed(digits)));

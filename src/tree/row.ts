@@ -27,6 +27,30 @@ interface RowParts {
 
 // Parts are looked up by element, not captured in closures.
 const partsOf = new WeakMap<HTMLElement, RowParts>();
+// What each element last showed, besides its bar geometry.
+const keyOf = new WeakMap<HTMLElement, string>();
+
+function rowKey(r: Row, ctx: RowContext): string {
+  const s = r.span;
+  return [
+    ctx.idPrefix,
+    s.id,
+    s.name,
+    s.kind,
+    s.status,
+    s.statusMessage,
+    s.depth,
+    s.start,
+    s.end,
+    s.orphan,
+    s.children.length,
+    s.parentId,
+    r.expanded,
+    r.posInSet,
+    r.setSize,
+    s.id === ctx.selectedId
+  ].join('\u0000');
+}
 
 function el(tag: string, className: string, parent: HTMLElement): HTMLElement {
   const e = document.createElement(tag);
@@ -70,6 +94,14 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
     return;
   }
   const span = r.span;
+  // A live update re-renders every visible row with new span objects; most are
+  // unchanged but for their bar (the axis grew): then only move the bar.
+  const key = rowKey(r, ctx);
+  if (keyOf.get(row) === key) {
+    updateRowBar(row, span, ctx);
+    return;
+  }
+  keyOf.set(row, key);
   const look = kindLook(span.kind);
   const isError = span.status === 'ERROR';
   const running = span.end === undefined;

@@ -258,15 +258,25 @@ export class TraceView {
   }
 
   private _renderAxis(): void {
-    this._axis.replaceChildren();
     const width = this._axisWidth;
     const count = width > 0 ? Math.max(2, Math.min(10, Math.floor(width / 90))) : 5;
-    for (const tick of axisTicks(this._scale, count)) {
-      const t = document.createElement('span');
-      t.className = 'nbtrace-tick';
-      t.style.left = `${tick.percent}%`;
-      t.textContent = tick.label;
-      this._axis.appendChild(t);
+    const ticks = axisTicks(this._scale, count);
+    // Reuse the tick elements: the live ticker calls this 4 times a second.
+    const els = this._axis.children;
+    for (let i = 0; i < ticks.length; i++) {
+      let t = els[i] as HTMLElement | undefined;
+      if (!t) {
+        t = document.createElement('span');
+        t.className = 'nbtrace-tick';
+        this._axis.appendChild(t);
+      }
+      t.style.left = `${ticks[i].percent}%`;
+      if (t.textContent !== ticks[i].label) {
+        t.textContent = ticks[i].label;
+      }
+    }
+    while (els.length > ticks.length) {
+      els[els.length - 1].remove();
     }
   }
 

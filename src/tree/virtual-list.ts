@@ -141,7 +141,10 @@ export class VirtualList {
       const el = this._pool[slot];
       if (this._indexOfSlot[slot] !== index) {
         this._indexOfSlot[slot] = index;
-        el.style.top = `${index * h}px`;
+        const top = `${index * h}px`;
+        if (el.style.top !== top) {
+          el.style.top = top;
+        }
         this._options.renderRow(el, index);
       }
       if (el.parentNode !== this._sizer) {

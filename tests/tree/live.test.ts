@@ -146,3 +146,25 @@ describe('the detail panel during live updates', () => {
     view.dispose();
   });
 });
+
+describe('cost of a live update', () => {
+  it('touches only the bars of rows whose span did not change', async () => {
+    const view = new TraceView(trace(RUNNING));
+    document.body.appendChild(view.node);
+    const done = row(view, 'done');
+    const records: MutationRecord[] = [];
+    const observer = new MutationObserver(list => records.push(...list));
+    observer.observe(done, { subtree: true, childList: true, attributes: true, characterData: true });
+    view.update(trace([...RUNNING, { id: 'new', parent: 'work', start: 60 }])); // 'done' keeps its siblings
+    await Promise.resolve();
+    observer.disconnect();
+    expect(row(view, 'new')).not.toBeNull();
+    expect(records.length).toBeGreaterThan(0); // its bar moved: the axis grew
+    for (const r of records) {
+      expect(r.type).toBe('attributes');
+      expect(r.attributeName).toBe('style');
+      expect((r.target as HTMLElement).classList.contains('nbtrace-bar')).toBe(true);
+    }
+    view.dispose();
+  });
+});
