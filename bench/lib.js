@@ -105,15 +105,9 @@ function stopServer(server) {
 }
 
 // ---------------------------------------------------------------- browser
+// The UI tests' Chromium flags (headless, no sandbox, no background networking), plus bench-only ones.
 const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...require('../ui-tests/playwright.config.js').use.launchOptions.args,
   // gc() in the page, and unrounded performance.memory numbers.
   '--js-flags=--expose-gc',
   '--enable-precise-memory-info',

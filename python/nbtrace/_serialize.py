@@ -283,42 +283,35 @@ def _plain_nodes(obj: Any, depth: int = 0) -> int:
     if kind is dict:
         if len(obj) > MAX_ITEMS:
             return -1
-        count, limit, child = 1, MAX_NODES, depth + 1
-        for key, item in obj.items():
+        for key in obj:
             if type(key) is not str or len(key) > 1_000 or not (key.isascii() or _utf8_ok(key)):
                 return -1
-            kind = type(item)
-            if kind is str and item.isascii() and len(item) <= MAX_STR_LEN:
-                count += 1
-            elif item is None or kind is bool or (kind is int and _NEG_INT_LIMIT < item < _INT_LIMIT):
-                count += 1
-            else:
-                n = _plain_nodes(item, child)
-                if n < 0:
-                    return -1
-                count += n
-            if count > limit:
-                return -1
-        return count
+        return _plain_items(obj.values(), depth + 1)
     if kind is list or kind is tuple:
         if len(obj) > MAX_ITEMS:
             return -1
-        count, limit, child = 1, MAX_NODES, depth + 1
-        for item in obj:
-            kind = type(item)
-            if kind is str and item.isascii() and len(item) <= MAX_STR_LEN:
-                count += 1
-            elif item is None or kind is bool or (kind is int and _NEG_INT_LIMIT < item < _INT_LIMIT):
-                count += 1
-            else:
-                n = _plain_nodes(item, child)
-                if n < 0:
-                    return -1
-                count += n
-            if count > limit:
-                return -1
-        return count
+        return _plain_items(obj, depth + 1)
     return -1
+
+
+def _plain_items(items: Any, child: int) -> int:
+    """Node count of a container's items (1 for the container itself), or -1 as for _plain_nodes."""
+    count, limit = 1, MAX_NODES
+    for item in items:
+        kind = type(item)
+        # Inline fast cases: this loop runs once per value of every traced input/output.
+        if kind is str and item.isascii() and len(item) <= MAX_STR_LEN:
+            count += 1
+        elif item is None or kind is bool or (kind is int and _NEG_INT_LIMIT < item < _INT_LIMIT):
+            count += 1
+        else:
+            n = _plain_nodes(item, child)
+            if n < 0:
+                return -1
+            count += n
+        if count > limit:
+            return -1
+    return count
 
 
 def dumps(value: Any) -> str:
