@@ -389,7 +389,8 @@ export class TraceView {
   private _now = 0;
   private _mouseFocus = false;
   private _axisWidth = 0;
-  private _detailSignature: string | null = null;
+  // undefined: nothing rendered yet (null is the signature of "no selection").
+  private _detailSignature: string | null | undefined = undefined;
 }
 
 /**

@@ -57,6 +57,11 @@ describe('TraceView DOM contract', () => {
     expect(view.node.querySelector('[role="region"][aria-label="Span details"]')).not.toBeNull();
   });
 
+  it('starts with a hint in the detail panel', () => {
+    const view = mount(trace(AGENT));
+    expect(view.node.querySelector('[aria-label="Span details"] .nbtrace-detail-hint')).not.toBeNull();
+  });
+
   it('places each bar by percent of the trace duration', () => {
     const view = mount(trace(AGENT));
     const bar = rowFor(view, 'llm').querySelector<HTMLElement>('.nbtrace-bar')!;
