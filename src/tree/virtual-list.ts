@@ -47,12 +47,6 @@ export class VirtualList {
     return Math.min(this._count, this._options.maxVisibleRows) * this._options.rowHeight;
   }
 
-  /** The element currently showing row `index`, if it is rendered. */
-  elementAt(index: number): HTMLElement | null {
-    const slot = this._slotOf.get(index);
-    return slot === undefined ? null : this._pool[slot];
-  }
-
   /** Visit the rows currently in the DOM (e.g. to move bars without re-rendering rows). */
   forEachRendered(visit: (el: HTMLElement, index: number) => void): void {
     for (const [index, slot] of this._slotOf) {
@@ -66,11 +60,6 @@ export class VirtualList {
     this._sizer.style.height = `${this._count * h}px`;
     this.node.style.height = `${this.viewportHeight}px`;
     this.invalidate();
-  }
-
-  setMaxVisibleRows(rows: number): void {
-    this._options.maxVisibleRows = Math.max(1, rows);
-    this.setCount(this._count);
   }
 
   /** Re-render every rendered row on the next update (data changed, same count or not). */
