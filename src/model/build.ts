@@ -68,24 +68,31 @@ function makeSpan(r: RawSpan, id: string, baseNs: bigint | undefined, inProgress
   if (r.status === 'ERROR' && !statusMessage) {
     statusMessage = exceptionMessage(r.events);
   }
+  const d = (r.derived ??= {
+    kind: detectKind(attributes, r.kindHint),
+    inputs: spanInputs(attributes),
+    outputs: spanOutputs(attributes),
+    tokens: spanTokens(attributes),
+    model: spanModel(attributes)
+  });
   const span: Span = {
     id,
     parentId: r.parentId || null,
     name,
-    kind: detectKind(attributes, r.kindHint),
+    kind: d.kind,
     status: r.status,
     statusMessage,
     start,
     end,
     attributes,
-    inputs: spanInputs(attributes),
-    outputs: spanOutputs(attributes),
+    inputs: d.inputs,
+    outputs: d.outputs,
     events,
     children: [],
     depth: 0,
     orphan: false,
-    tokens: spanTokens(attributes),
-    model: spanModel(attributes)
+    tokens: d.tokens,
+    model: d.model
   };
   if (end !== undefined && end < start) {
     raw.warnings.add('end before start', `Span ${label(span)} ends before it starts; its end was set to its start.`);

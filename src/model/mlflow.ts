@@ -7,6 +7,7 @@ import { attributeMap, decodeJson, decodeStructuredJson } from './attributes';
 import { normalizeMlflowId } from './ids';
 import { normalizeStatus } from './io';
 import { RawEvent, RawSpan, RawTrace, Warnings } from './raw';
+import { memoParse, mlflowSpanKey, SpanMemo, SpanMemoMap } from './span-memo';
 import { durationMs, eventTimeNs, toNs } from './time';
 import { usageFromObject } from './tokens';
 import { TraceFormat, TraceState } from './types';
@@ -116,12 +117,20 @@ function traceState(v: unknown): TraceState | undefined {
   return s === 'OK' || s === 'ERROR' || s === 'IN_PROGRESS' ? s : undefined;
 }
 
-function parseSpanList(list: unknown[], w: Warnings): ParsedSpan[] {
+/** Span parses of the live traces seen last (see span-memo.ts). */
+const liveMemo = new SpanMemo<ParsedSpan>();
+
+function parseSpanList(
+  list: unknown[],
+  w: Warnings,
+  prev?: SpanMemoMap<ParsedSpan>,
+  next?: SpanMemoMap<ParsedSpan>
+): ParsedSpan[] {
   const out: ParsedSpan[] = [];
   for (let i = 0; i < list.length; i++) {
     const s = list[i];
     if (isObject(s)) {
-      out.push(parseMlflowSpan(s));
+      out.push(prev || next ? memoParse(s, mlflowSpanKey(s), prev, next, parseMlflowSpan) : parseMlflowSpan(s));
     } else {
       w.add('bad span', `Span #${i + 1} is not an object (${s === null ? 'null' : typeof s}); skipped.`);
     }
@@ -152,8 +161,10 @@ export function parseMlflowTrace(doc: Obj): RawTrace | string {
     }.`;
   }
   const warnings = new Warnings();
-  const parsed = parseSpanList(data.spans, warnings);
   const v2 = 'request_id' in info;
+  const state = traceState(v2 ? info.status : info.state ?? info.status);
+  const [prev, next] = liveMemo.begin(str(info.trace_id) ?? str(info.request_id), state === 'IN_PROGRESS');
+  const parsed = parseSpanList(data.spans, warnings, prev, next);
   const metadata: Obj = {
     ...attributeMap(info.request_metadata ?? info.trace_metadata, decodeStructuredJson),
     ...attributeMap(info.tags, decodeStructuredJson)
@@ -166,7 +177,7 @@ export function parseMlflowTrace(doc: Obj): RawTrace | string {
     format: v2 ? 'mlflow-v2' : info.trace_id !== undefined ? 'mlflow-v3' : formatOf(parsed),
     spans: parsed.map(p => p.span),
     name: typeof name === 'string' && name !== '' ? name : undefined,
-    state: traceState(v2 ? info.status : info.state ?? info.status),
+    state,
     metadata,
     tokens: usageFromObject(metadata['mlflow.trace.tokenUsage']),
     startEpochMsFallback: num(info.timestamp_ms) ?? (Number.isFinite(requestTime) ? requestTime : undefined),

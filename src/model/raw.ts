@@ -28,6 +28,20 @@ export interface RawSpan {
   events: RawEvent[];
   /** A kind from outside the attributes (legacy MLflow `span_type`), used after the attribute rules 1–2. */
   kindHint?: string;
+  /**
+   * Fields the builder derives from the attributes alone, filled on first
+   * build: a live trace's unchanged spans come back as the same RawSpan
+   * (span-memo.ts), so each snapshot does not derive them again.
+   */
+  derived?: DerivedFields;
+}
+
+export interface DerivedFields {
+  kind: string;
+  inputs: unknown;
+  outputs: unknown;
+  tokens?: TokenUsage;
+  model?: string;
 }
 
 export interface RawTrace {
