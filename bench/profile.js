@@ -7,6 +7,8 @@
  * (loadable in Chrome DevTools > Performance) to bench/results/.
  *
  *   node bench/profile.js live          # 30 live updates of a running 1k-span trace
+ *   node bench/profile.js liveWarm      # the same after one unprofiled pass (warm JIT)
+ *   node bench/profile.js liveBurst     # 3 × 30 live updates back to back (pure JS cost)
  *   node bench/profile.js liveOutputArea # the same through a real notebook output area (outputs.set)
  *   node bench/profile.js tick          # 200 live ticks
  *   node bench/profile.js firstPaint    # 3 first paints of the 10k-span trace (or: firstPaint 100k)
