@@ -9,9 +9,13 @@ import { kindLook } from './kinds';
 import { Row } from './rows';
 import { barGeometry, TimeScale } from './timeline';
 
-/** Indentation stops growing past this depth; a depth badge shows the real level. */
-export const MAX_INDENT_LEVELS = 24;
-const INDENT_PX = 14;
+/**
+ * Indentation stops growing past this depth; a depth badge shows the real
+ * level. The row sets `--nbtrace-indent` (0..16); style/base.css turns it into
+ * padding that never takes more than 30 % of the label column, so the name of
+ * the deepest span stays visible in a narrow output.
+ */
+export const MAX_INDENT_LEVELS = 16;
 
 interface RowParts {
   label: HTMLElement;
@@ -127,7 +131,7 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   row.classList.toggle('nbtrace-row-orphan', span.orphan);
 
   const indentLevels = Math.min(span.depth, MAX_INDENT_LEVELS);
-  parts.label.style.paddingLeft = `${indentLevels * INDENT_PX + 4}px`;
+  parts.label.style.setProperty('--nbtrace-indent', String(indentLevels));
   parts.depth.textContent = span.depth > MAX_INDENT_LEVELS ? `L${span.depth + 1}` : '';
   parts.depth.title = span.depth > MAX_INDENT_LEVELS ? `Depth ${span.depth + 1}` : '';
 
