@@ -1,7 +1,7 @@
 /**
  * Shared by bench/run.js and bench/profile.js: start the galata-configured
  * JupyterLab of ui-tests/ (own process group, stopped at the end), launch the
- * system Chromium, open a page with JupyterLab + an empty notebook + page.js.
+ * system Chromium, open a page with JupyterLab + an empty notebook + the in-page benchmark (bench/page/).
  */
 'use strict';
 
@@ -20,7 +20,23 @@ const EXTERNAL_URL = process.env.NBTRACE_BENCH_URL || '';
 const BASE_URL = (EXTERNAL_URL || `http://localhost:${PORT}`).replace(/\/$/, '');
 const CHROMIUM = process.env.NBTRACE_CHROMIUM || '/usr/bin/chromium';
 const OUT_DIR = path.join(__dirname, 'results');
-const PAGE_JS = fs.readFileSync(path.join(__dirname, 'page.js'), 'utf-8');
+/**
+ * The in-page half of the benchmark, evaluated as-is in the JupyterLab page:
+ * it defines `window.nbBench` (deterministic payload generators and one
+ * function per measurement). Every measurement does ONE run and returns plain
+ * numbers, so the Node side can put a timeout around each run. Renderers come
+ * from the open notebook's rendermime registry, exactly as the output area gets
+ * them. Plain ES2020, no imports: the parts in bench/page/ are joined, in this
+ * order, into one function scope.
+ */
+const PAGE_PARTS = ['payloads.js', 'harness.js', 'measures.js', 'scenarios.js', 'live.js'];
+const PAGE_JS = [
+  '(() => {',
+  "  'use strict';",
+  ...PAGE_PARTS.map(f => fs.readFileSync(path.join(__dirname, 'page', f), 'utf-8')),
+  '  window.nbBench = api;',
+  '})();'
+].join('\n');
 
 // ------------------------------------------------------------------ stats
 function quantile(xs, q) {
@@ -127,7 +143,7 @@ class Lab {
     this.context = null;
   }
 
-  /** A fresh page with JupyterLab started, an empty notebook open and page.js loaded. */
+  /** A fresh page with JupyterLab started, an empty notebook open and the in-page benchmark loaded. */
   async open() {
     await this.close();
     this.context = await this.browser.newContext({ viewport: { width: 1400, height: 1000 } });
