@@ -4,6 +4,7 @@
  */
 import { Span, SpanEvent, TokenUsage, Trace } from '../model/types';
 import { formatCount, formatDuration } from './format';
+import { selfTime } from './insight';
 import { renderJson } from './json-view';
 import { kindLook } from './kinds';
 
@@ -78,6 +79,10 @@ function facts(trace: Trace, span: Span): HTMLElement {
   add('Kind', kindLook(span.kind).label === span.kind ? span.kind : `${kindLook(span.kind).label} (${span.kind})`);
   add('Start', `+${formatDuration(span.start)}`);
   add('Duration', span.end === undefined ? 'running' : formatDuration(span.end - span.start));
+  if (span.children.length > 0 && span.end !== undefined) {
+    // Duration minus the time covered by its children: where this step itself spent time.
+    add('Self time', formatDuration(selfTime(span, span.end)));
+  }
   add('Status', span.statusMessage ? `${span.status}: ${span.statusMessage}` : span.status);
   if (span.model) {
     add('Model', span.model);
@@ -161,4 +166,26 @@ function events(list: SpanEvent[]): HTMLElement {
     ol.appendChild(li);
   }
   return ol;
+}
+
+/**
+ * What the detail panel shows of a span, cheaply: a newer payload re-renders
+ * the panel only when this changes (ids, end, status, counts of events,
+ * attributes and children — a span's inputs/outputs are set when it starts
+ * or ends, which the end time already covers).
+ */
+export function detailSignature(span: Span | null): string | null {
+  if (!span) {
+    return null;
+  }
+  return [
+    span.id,
+    span.end,
+    span.status,
+    span.statusMessage,
+    span.events.length,
+    Object.keys(span.attributes).length,
+    span.children.length,
+    span.tokens?.total
+  ].join('|');
 }

@@ -68,3 +68,32 @@ export function keyAction(
       return null;
   }
 }
+
+/** What a key action acts on (the view's public methods). */
+export interface KeyTarget {
+  select(id: string | null): void;
+  setExpanded(id: string, expanded: boolean): void;
+  expandAll(): void;
+}
+
+/** Carry out `action` on the visible `rows` of `target`. */
+export function applyKeyAction(action: KeyAction, rows: readonly Row[], target: KeyTarget): void {
+  switch (action.type) {
+    case 'select':
+      target.select(rows[action.index].span.id);
+      break;
+    case 'expand':
+    case 'collapse':
+    case 'toggle': {
+      const row = rows[action.index];
+      target.setExpanded(row.span.id, action.type === 'expand' || (action.type === 'toggle' && !row.expanded));
+      break;
+    }
+    case 'expandAll':
+      target.expandAll();
+      break;
+    case 'clearSelection':
+      target.select(null);
+      break;
+  }
+}

@@ -7,6 +7,7 @@ import { Span } from '../model/types';
 import { formatCount, formatDuration } from './format';
 import { kindLook } from './kinds';
 import { Row } from './rows';
+import { highlightRanges } from './search';
 import { barGeometry, TimeScale } from './timeline';
 
 /**
@@ -24,6 +25,7 @@ interface RowParts {
   kind: HTMLElement;
   name: HTMLElement;
   status: HTMLElement;
+  errorBelow: HTMLElement;
   count: HTMLElement;
   duration: HTMLElement;
   bar: HTMLElement;
@@ -52,7 +54,10 @@ function rowKey(r: Row, ctx: RowContext): string {
     r.expanded,
     r.posInSet,
     r.setSize,
-    s.id === ctx.selectedId
+    s.id === ctx.selectedId,
+    matchState(s, ctx),
+    ctx.search?.textTerms.join(' ') ?? '',
+    ctx.hasErrorBelow?.(s) ?? false
   ].join('\u0000');
 }
 
@@ -74,12 +79,13 @@ export function createRowElement(): HTMLElement {
   const kind = el('span', 'nbtrace-kind', label);
   const name = el('span', 'nbtrace-name', label);
   const status = el('span', 'nbtrace-status-icon', label);
+  const errorBelow = el('span', 'nbtrace-error-below', label);
   const count = el('span', 'nbtrace-count', label);
   const duration = el('div', 'nbtrace-row-duration', row);
   const timeline = el('div', 'nbtrace-row-timeline', row);
   timeline.setAttribute('aria-hidden', 'true');
   const bar = el('div', 'nbtrace-bar', timeline);
-  partsOf.set(row, { label, depth, twisty, kind, name, status, count, duration, bar });
+  partsOf.set(row, { label, depth, twisty, kind, name, status, errorBelow, count, duration, bar });
   return row;
 }
 
@@ -90,6 +96,49 @@ export interface RowContext {
   now: number;
   /** Prefix for element ids (aria-activedescendant). */
   idPrefix: string;
+  /** The active search, if any: matches are marked, the rest dimmed. */
+  search?: RowSearch;
+  /** Does the span hide an ERROR span below it? (Shown while it is collapsed.) */
+  hasErrorBelow?: (span: Span) => boolean;
+}
+
+export interface RowSearch {
+  matchIds: ReadonlySet<string>;
+  currentId: string | null;
+  /** Plain-text terms (lowercase), highlighted in span names. */
+  textTerms: readonly string[];
+}
+
+function matchState(s: Span, ctx: RowContext): string {
+  const q = ctx.search;
+  if (!q) {
+    return '';
+  }
+  return s.id === q.currentId ? 'current' : q.matchIds.has(s.id) ? 'match' : 'other';
+}
+
+/** `text` into `el` as text nodes, with <mark> around the given ranges (never HTML parsing). */
+function setMarkedText(el: HTMLElement, text: string, ranges: readonly [number, number][]): void {
+  if (ranges.length === 0) {
+    el.textContent = text;
+    return;
+  }
+  const nodes: Node[] = [];
+  let at = 0;
+  for (const [a, b] of ranges) {
+    if (a > at) {
+      nodes.push(document.createTextNode(text.slice(at, a)));
+    }
+    const mark = document.createElement('mark');
+    mark.className = 'nbtrace-mark';
+    mark.textContent = text.slice(a, b);
+    nodes.push(mark);
+    at = b;
+  }
+  if (at < text.length) {
+    nodes.push(document.createTextNode(text.slice(at)));
+  }
+  el.replaceChildren(...nodes);
 }
 
 export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): void {
@@ -129,6 +178,10 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   row.classList.toggle('nbtrace-row-error', isError);
   row.classList.toggle('nbtrace-row-running', running);
   row.classList.toggle('nbtrace-row-orphan', span.orphan);
+  const match = matchState(span, ctx);
+  row.classList.toggle('nbtrace-row-match', match === 'match' || match === 'current');
+  row.classList.toggle('nbtrace-row-current-match', match === 'current');
+  row.classList.toggle('nbtrace-row-dim', match === 'other');
 
   const indentLevels = Math.min(span.depth, MAX_INDENT_LEVELS);
   parts.label.style.setProperty('--nbtrace-indent', String(indentLevels));
@@ -142,13 +195,20 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   parts.kind.title = look.label;
   parts.kind.dataset.family = look.family;
 
-  parts.name.textContent = span.name;
+  const terms = match === 'match' || match === 'current' ? ctx.search!.textTerms : [];
+  setMarkedText(parts.name, span.name, highlightRanges(span.name, terms));
   parts.name.title = span.orphan ? `${span.name} (parent ${span.parentId} not in this trace)` : span.name;
 
   // Status is said in text (for screen readers) and drawn as an icon, not only as a colour.
   parts.status.textContent = isError ? '!' : '';
   parts.status.title = isError ? `Error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : '';
   parts.status.setAttribute('aria-label', isError ? 'error' : running ? 'running' : '');
+
+  // A collapsed span that hides an error says so (hollow mark), apart from its own status.
+  const hidesError = r.hasChildren && !r.expanded && (ctx.hasErrorBelow?.(span) ?? false);
+  parts.errorBelow.textContent = hidesError ? '!' : '';
+  parts.errorBelow.title = hidesError ? 'Contains an error (expand to see it)' : '';
+  parts.errorBelow.setAttribute('aria-label', hidesError ? 'contains an error' : '');
 
   const hiddenChildren = r.hasChildren && !r.expanded ? span.children.length : 0;
   parts.count.textContent = hiddenChildren ? formatCount(hiddenChildren) : '';

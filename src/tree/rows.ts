@@ -16,7 +16,12 @@ export interface Row {
   setSize: number;
 }
 
-export function buildRows(trace: Trace, expansion: ExpansionState): Row[] {
+/**
+ * The visible rows. With `keep` ("matches only"), spans outside it are left
+ * out with their subtrees, and positions count only the kept siblings.
+ */
+export function buildRows(trace: Trace, expansion: ExpansionState, keep?: ReadonlySet<Span>): Row[] {
+  const shown = (list: Span[]): Span[] => (keep ? list.filter(s => keep.has(s)) : list);
   const rows: Row[] = [];
   // Parallel stacks (span, sibling list it belongs to, its index there).
   const stack: Span[] = [];
@@ -29,12 +34,13 @@ export function buildRows(trace: Trace, expansion: ExpansionState): Row[] {
       indexIn.push(i);
     }
   };
-  pushChildren(trace.roots);
+  pushChildren(shown(trace.roots));
   while (stack.length > 0) {
     const span = stack.pop()!;
     const siblings = siblingsOf.pop()!;
     const index = indexIn.pop()!;
-    const hasChildren = span.children.length > 0;
+    const children = keep ? shown(span.children) : span.children;
+    const hasChildren = children.length > 0;
     const expanded = hasChildren && expansion.isExpanded(span);
     rows.push({
       span,
@@ -45,7 +51,7 @@ export function buildRows(trace: Trace, expansion: ExpansionState): Row[] {
       setSize: siblings.length
     });
     if (expanded) {
-      pushChildren(span.children);
+      pushChildren(children);
     }
   }
   return rows;

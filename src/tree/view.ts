@@ -4,15 +4,19 @@
  * renderer owns one TraceView per trace id and feeds it newer payloads of the
  * same trace through update(), which keeps expansion, selection and scroll.
  */
-import { Span, Trace } from '../model/types';
-import { renderDetail } from './detail';
+import { Trace } from '../model/types';
+import { ColumnHeader } from './columns';
+import { detailSignature, renderDetail } from './detail';
 import { TraceHeader } from './header';
-import { keyAction } from './keyboard';
+import { errorBelow, nextError } from './insight';
+import { applyKeyAction, keyAction } from './keyboard';
 import { LiveClock } from './live';
 import { createRowElement, renderRowElement, RowContext, rowElementId, updateRowBar } from './row';
 import { buildRows, parentOf, revealSpan, Row, rowIndexOf } from './rows';
+import { SearchBar } from './search-bar';
+import { SearchState } from './search-state';
 import { ExpansionOptions, ExpansionState } from './state';
-import { axisTicks, createTimeScale, TimeScale } from './timeline';
+import { createTimeScale, TimeScale } from './timeline';
 import { VirtualList } from './virtual-list';
 
 export const ROW_HEIGHT = 24;
@@ -40,21 +44,17 @@ export class TraceView {
 
     this._header = new TraceHeader(this);
     this.node.appendChild(this._header.node);
+    this._searchBar = new SearchBar({
+      query: text => this.search(text),
+      step: direction => this.stepMatch(direction),
+      matchesOnly: on => this.setMatchesOnly(on),
+      nextError: direction => this.selectNextError(direction)
+    });
+    this.node.appendChild(this._searchBar.node);
     this.node.appendChild(this._header.warnings);
 
-    const columns = document.createElement('div');
-    columns.className = 'nbtrace-columns';
-    columns.setAttribute('aria-hidden', 'true');
-    const spanCol = document.createElement('div');
-    spanCol.className = 'nbtrace-col-label';
-    spanCol.textContent = 'Span';
-    const durCol = document.createElement('div');
-    durCol.className = 'nbtrace-col-duration';
-    durCol.textContent = 'Duration';
-    this._axis = document.createElement('div');
-    this._axis.className = 'nbtrace-axis';
-    columns.append(spanCol, durCol, this._axis);
-    this.node.appendChild(columns);
+    this._columns = new ColumnHeader();
+    this.node.appendChild(this._columns.node);
 
     this._list = new VirtualList({
       rowHeight: ROW_HEIGHT,
@@ -82,18 +82,6 @@ export class TraceView {
     this._detail.setAttribute('aria-label', 'Span details');
     this.node.appendChild(this._detail);
 
-    // Tick density follows the axis width, so labels never collide.
-    if (typeof ResizeObserver !== 'undefined') {
-      this._resizeObserver = new ResizeObserver(entries => {
-        // The width comes with the observation: reading clientWidth later would force a layout.
-        const width = entries[entries.length - 1].contentRect.width;
-        if (width !== this._axisWidth) {
-          this._axisWidth = width;
-          this._renderAxis();
-        }
-      });
-      this._resizeObserver.observe(this._axis);
-    }
     // The live ticker runs only while the trace is on screen.
     if (typeof IntersectionObserver !== 'undefined') {
       this._intersectionObserver = new IntersectionObserver(entries => {
@@ -137,7 +125,69 @@ export class TraceView {
     if (this._selectedId !== null && !trace.byId.has(this._selectedId)) {
       this._selectedId = null;
     }
+    this._search.refresh(trace);
     this._renderAll();
+  }
+
+  /** The search state (query, matches, current match). */
+  get searchState(): SearchState {
+    return this._search;
+  }
+
+  /**
+   * Search the spans (see search.ts for the query syntax): matches are marked,
+   * the rest dimmed, and the first match at or after the selection is
+   * revealed (ancestors expanded), scrolled into view and selected.
+   */
+  search(query: string): void {
+    this._search.setQuery(query, this._trace, this._selectedId);
+    this._afterSearchMove();
+  }
+
+  /** Next (1) or previous (-1) match, wrapping. */
+  stepMatch(direction: 1 | -1): void {
+    this._search.step(direction);
+    this._afterSearchMove();
+  }
+
+  /** Show only the matches and their ancestors (while a search is active). */
+  setMatchesOnly(on: boolean): void {
+    this._search.matchesOnly = on;
+    if (on) {
+      // Every match must be reachable: open the path to each.
+      for (const m of this._search.matches) {
+        revealSpan(this._trace, this._expansion, m);
+      }
+    }
+    this._refreshRows();
+    this._list.invalidate();
+  }
+
+  /** Select the next (1) or previous (-1) span with an error, revealing it. */
+  selectNextError(direction: 1 | -1 = 1): void {
+    const span = nextError(this._trace, this._selectedId, direction);
+    if (span) {
+      this.select(span.id);
+    }
+  }
+
+  private _afterSearchMove(): void {
+    const current = this._search.current;
+    if (this._search.matchesOnly) {
+      this.setMatchesOnly(true);
+    }
+    if (current) {
+      this.select(current.id);
+    } else {
+      this._refreshRows();
+      this._list.invalidate();
+    }
+    this._renderSearchCount();
+  }
+
+  private _renderSearchCount(): void {
+    const q = this._search;
+    this._searchBar.setCount(q.currentIndex, q.matches.length, q.active);
   }
 
   expandAll(): void {
@@ -189,7 +239,8 @@ export class TraceView {
     tree.removeEventListener('mousedown', this._onMouseDown);
     tree.removeEventListener('focus', this._onFocus);
     this._list.dispose();
-    this._resizeObserver?.disconnect();
+    this._searchBar.dispose();
+    this._columns.dispose();
     this._intersectionObserver?.disconnect();
     this._clock.dispose();
   }
@@ -206,7 +257,7 @@ export class TraceView {
   tick(at?: number): void {
     this._now = this._clock.now(at);
     this._scale = createTimeScale(this._now);
-    this._renderAxis();
+    this._columns.render(this._scale);
     const ctx = this._rowContext();
     this._list.forEachRendered((el, index) => {
       const row = this._rows[index];
@@ -229,13 +280,17 @@ export class TraceView {
       scale: this._scale,
       selectedId: this._selectedId,
       now: this._now,
-      idPrefix: this._idPrefix
+      idPrefix: this._idPrefix,
+      search: this._search.rowSearch(),
+      hasErrorBelow: span => errorBelow(this._trace, span)
     };
   }
 
   private _renderAll(): void {
     this._header.render(this._trace, this._clock.running, this._now);
-    this._renderAxis();
+    this._searchBar.setHasErrors(this._trace.spans.some(s => s.status === 'ERROR'));
+    this._renderSearchCount();
+    this._columns.render(this._scale);
     this._refreshRows();
     const selected = this._selectedId === null ? null : this._trace.byId.get(this._selectedId) ?? null;
     // A live update that did not touch the selected span keeps its panel as is
@@ -248,36 +303,13 @@ export class TraceView {
   }
 
   private _rebuildRows(): void {
-    this._rows = buildRows(this._trace, this._expansion);
+    this._rows = buildRows(this._trace, this._expansion, this._search.keep(this._trace));
     this._list.setCount(this._rows.length);
   }
 
   private _refreshRows(): void {
     this._rebuildRows();
     this._syncActiveDescendant();
-  }
-
-  private _renderAxis(): void {
-    const width = this._axisWidth;
-    const count = width > 0 ? Math.max(2, Math.min(10, Math.floor(width / 90))) : 5;
-    const ticks = axisTicks(this._scale, count);
-    // Reuse the tick elements: the live ticker calls this 4 times a second.
-    const els = this._axis.children;
-    for (let i = 0; i < ticks.length; i++) {
-      let t = els[i] as HTMLElement | undefined;
-      if (!t) {
-        t = document.createElement('span');
-        t.className = 'nbtrace-tick';
-        this._axis.appendChild(t);
-      }
-      t.style.left = `${ticks[i].percent}%`;
-      if (t.textContent !== ticks[i].label) {
-        t.textContent = ticks[i].label;
-      }
-    }
-    while (els.length > ticks.length) {
-      els[els.length - 1].remove();
-    }
   }
 
   private _syncActiveDescendant(): void {
@@ -335,6 +367,13 @@ export class TraceView {
   };
 
   private _onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      // "/" jumps to the search box, as in many viewers.
+      event.preventDefault();
+      event.stopPropagation();
+      this._searchBar.focus();
+      return;
+    }
     if (this._rows.length === 0) {
       return;
     }
@@ -349,28 +388,7 @@ export class TraceView {
     }
     event.preventDefault();
     event.stopPropagation();
-    switch (action.type) {
-      case 'select':
-        this.select(this._rows[action.index].span.id);
-        break;
-      case 'expand':
-      case 'collapse':
-      case 'toggle': {
-        const span = this._rows[action.index].span;
-        this._expansion.setExpanded(
-          span,
-          action.type === 'expand' || (action.type === 'toggle' && !this._expansion.isExpanded(span))
-        );
-        this._refreshRows();
-        break;
-      }
-      case 'expandAll':
-        this.expandAll();
-        break;
-      case 'clearSelection':
-        this.select(null);
-        break;
-    }
+    applyKeyAction(action, this._rows, this);
   };
 
   private _idPrefix: string;
@@ -380,37 +398,15 @@ export class TraceView {
   private _rows: Row[] = [];
   private _selectedId: string | null = null;
   private _header: TraceHeader;
-  private _axis: HTMLElement;
+  private _searchBar: SearchBar;
+  private _search = new SearchState();
+  private _columns: ColumnHeader;
   private _list: VirtualList;
   private _detail: HTMLElement;
-  private _resizeObserver: ResizeObserver | null = null;
   private _intersectionObserver: IntersectionObserver | null = null;
   private _clock = new LiveClock(() => this.tick());
   private _now = 0;
   private _mouseFocus = false;
-  private _axisWidth = 0;
   // undefined: nothing rendered yet (null is the signature of "no selection").
   private _detailSignature: string | null | undefined = undefined;
-}
-
-/**
- * What the detail panel shows of a span, cheaply: a newer payload re-renders
- * the panel only when this changes (ids, end, status, counts of events,
- * attributes and children — a span's inputs/outputs are set when it starts
- * or ends, which the end time already covers).
- */
-function detailSignature(span: Span | null): string | null {
-  if (!span) {
-    return null;
-  }
-  return [
-    span.id,
-    span.end,
-    span.status,
-    span.statusMessage,
-    span.events.length,
-    Object.keys(span.attributes).length,
-    span.children.length,
-    span.tokens?.total
-  ].join('|');
 }

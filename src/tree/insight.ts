@@ -1,0 +1,103 @@
+/**
+ * Facts derived from a whole trace for the tree: which spans hide an error
+ * below them, and each span's self time. Pure (no DOM).
+ */
+import { Span, Trace } from '../model/types';
+
+/**
+ * Spans with an ERROR span somewhere below them (not counting their own
+ * status): a collapsed one shows a "contains an error" mark. One reverse pass
+ * over the pre-order list: children come after their parent there.
+ */
+export function spansWithErrorBelow(trace: Trace): Set<Span> {
+  const out = new Set<Span>();
+  for (let i = trace.spans.length - 1; i >= 0; i--) {
+    const s = trace.spans[i];
+    for (const c of s.children) {
+      if (c.status === 'ERROR' || out.has(c)) {
+        out.add(s);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const errorsBelowOf = new WeakMap<Trace, Set<Span>>();
+
+/** spansWithErrorBelow, computed once per trace object. */
+export function errorBelow(trace: Trace, span: Span): boolean {
+  let set = errorsBelowOf.get(trace);
+  if (!set) {
+    set = spansWithErrorBelow(trace);
+    errorsBelowOf.set(trace, set);
+  }
+  return set.has(span);
+}
+
+/**
+ * The span's own time: its duration minus the union of its children's
+ * intervals (clipped to the span; overlapping children count once). Running
+ * spans and children end at `now`. Never negative.
+ */
+export function selfTime(span: Span, now: number): number {
+  const end = span.end ?? Math.max(now, span.start);
+  const duration = end - span.start;
+  if (span.children.length === 0) {
+    return Math.max(0, duration);
+  }
+  const intervals: [number, number][] = [];
+  for (const c of span.children) {
+    const a = Math.max(c.start, span.start);
+    const b = Math.min(c.end ?? Math.max(now, c.start), end);
+    if (b > a) {
+      intervals.push([a, b]);
+    }
+  }
+  intervals.sort((x, y) => x[0] - y[0]);
+  let covered = 0;
+  let curStart = 0;
+  let curEnd = -Infinity; // no open run yet
+  for (const [a, b] of intervals) {
+    if (a > curEnd) {
+      if (curEnd > -Infinity) {
+        covered += curEnd - curStart;
+      }
+      curStart = a;
+      curEnd = b;
+    } else if (b > curEnd) {
+      curEnd = b;
+    }
+  }
+  if (curEnd > -Infinity) {
+    covered += curEnd - curStart;
+  }
+  return Math.max(0, duration - covered);
+}
+
+/**
+ * The next ERROR span after `fromId` in tree order (wrapping; `direction` -1
+ * for the previous one), or null when the trace has none.
+ */
+export function nextError(trace: Trace, fromId: string | null, direction: 1 | -1 = 1): Span | null {
+  const spans = trace.spans;
+  const n = spans.length;
+  if (n === 0) {
+    return null;
+  }
+  let from = -1;
+  if (fromId !== null) {
+    const s = trace.byId.get(fromId);
+    from = s ? spans.indexOf(s) : -1;
+  }
+  if (from < 0 && direction === -1) {
+    from = 0;
+  }
+  for (let k = 1; k <= n; k++) {
+    const s = spans[(((from + direction * k) % n) + n) % n];
+    if (s.status === 'ERROR') {
+      return s;
+    }
+  }
+  return null;
+}
