@@ -101,3 +101,39 @@ export function nextError(trace: Trace, fromId: string | null, direction: 1 | -1
   }
   return null;
 }
+
+/**
+ * The critical path: the spans that determined when the trace ended. From the
+ * root that ends last, walk back from its end: the child that ended last
+ * (before the cursor) is on the path, the cursor moves to that child's start,
+ * and so on through earlier children; each chosen child is walked the same
+ * way. Iterative, O(n log n). Running spans end at `now`.
+ */
+export function criticalPath(trace: Trace, now: number): Set<Span> {
+  const path = new Set<Span>();
+  const endOf = (s: Span): number => s.end ?? Math.max(now, s.start);
+  let root: Span | undefined;
+  for (const r of trace.roots) {
+    if (!root || endOf(r) > endOf(root)) {
+      root = r;
+    }
+  }
+  if (!root) {
+    return path;
+  }
+  const stack: [Span, number][] = [[root, endOf(root)]];
+  while (stack.length > 0) {
+    const [span, bound] = stack.pop()!;
+    path.add(span);
+    let cursor = Math.min(endOf(span), bound);
+    const byEnd = span.children.slice().sort((a, b) => endOf(b) - endOf(a) || b.start - a.start);
+    for (const c of byEnd) {
+      // A child that starts at or after the cursor ran in parallel with a later step: not on the path.
+      if (c.start < cursor) {
+        stack.push([c, cursor]);
+        cursor = c.start;
+      }
+    }
+  }
+  return path;
+}

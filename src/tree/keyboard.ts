@@ -9,7 +9,6 @@ export type KeyAction =
   | { type: 'expand'; index: number }
   | { type: 'collapse'; index: number }
   | { type: 'toggle'; index: number }
-  | { type: 'expandAll' }
   | { type: 'clearSelection' }
   | { type: 'none' };
 
@@ -59,8 +58,6 @@ export function keyAction(
     case 'Enter':
     case ' ':
       return row && row.hasChildren ? { type: 'toggle', index: current } : { type: 'none' };
-    case '*':
-      return { type: 'expandAll' };
     case 'Escape':
       // Only while something is selected: otherwise Escape belongs to the notebook.
       return current >= 0 ? { type: 'clearSelection' } : null;
@@ -73,7 +70,6 @@ export function keyAction(
 export interface KeyTarget {
   select(id: string | null): void;
   setExpanded(id: string, expanded: boolean): void;
-  expandAll(): void;
 }
 
 /** Carry out `action` on the visible `rows` of `target`. */
@@ -89,11 +85,34 @@ export function applyKeyAction(action: KeyAction, rows: readonly Row[], target: 
       target.setExpanded(row.span.id, action.type === 'expand' || (action.type === 'toggle' && !row.expanded));
       break;
     }
-    case 'expandAll':
-      target.expandAll();
-      break;
     case 'clearSelection':
       target.select(null);
       break;
   }
+}
+
+/**
+ * Type-ahead: the next row (after `current`, wrapping) whose span name starts
+ * with `prefix`, case-insensitive; a repeated single letter cycles through the
+ * names starting with it. -1 when none.
+ */
+export function typeAheadIndex(rows: readonly Row[], current: number, prefix: string): number {
+  const n = rows.length;
+  if (n === 0 || prefix === '') {
+    return -1;
+  }
+  let p = prefix.toLowerCase();
+  // "aaa" typed quickly means "cycle through the a's", as in file managers.
+  if (p.length > 1 && [...p].every(c => c === p[0])) {
+    p = p[0];
+  }
+  // A longer prefix may still match the current row; one letter moves on.
+  const start = current < 0 ? 0 : p.length > 1 ? current : current + 1;
+  for (let k = 0; k < n; k++) {
+    const i = (start + k) % n;
+    if (rows[i].span.name.toLowerCase().startsWith(p)) {
+      return i;
+    }
+  }
+  return -1;
 }

@@ -57,7 +57,8 @@ function rowKey(r: Row, ctx: RowContext): string {
     s.id === ctx.selectedId,
     matchState(s, ctx),
     ctx.search?.textTerms.join(' ') ?? '',
-    ctx.hasErrorBelow?.(s) ?? false
+    ctx.hasErrorBelow?.(s) ?? false,
+    ctx.critical?.has(s) ?? false
   ].join('\u0000');
 }
 
@@ -100,6 +101,8 @@ export interface RowContext {
   search?: RowSearch;
   /** Does the span hide an ERROR span below it? (Shown while it is collapsed.) */
   hasErrorBelow?: (span: Span) => boolean;
+  /** The critical path, when highlighted. */
+  critical?: ReadonlySet<Span>;
 }
 
 export interface RowSearch {
@@ -182,6 +185,7 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   row.classList.toggle('nbtrace-row-match', match === 'match' || match === 'current');
   row.classList.toggle('nbtrace-row-current-match', match === 'current');
   row.classList.toggle('nbtrace-row-dim', match === 'other');
+  row.classList.toggle('nbtrace-row-critical', ctx.critical?.has(span) ?? false);
 
   const indentLevels = Math.min(span.depth, MAX_INDENT_LEVELS);
   parts.label.style.setProperty('--nbtrace-indent', String(indentLevels));

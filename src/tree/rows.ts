@@ -58,7 +58,7 @@ export function buildRows(trace: Trace, expansion: ExpansionState, keep?: Readon
 }
 
 /** Index of the row showing span `id`, or -1. */
-export function rowIndexOf(rows: Row[], id: string | null): number {
+export function rowIndexOf(rows: readonly Row[], id: string | null): number {
   if (id === null) {
     return -1;
   }

@@ -4,7 +4,7 @@
  */
 import { Span, Trace } from '../model/types';
 import { RowSearch } from './row';
-import { parseQuery, searchIndices, SearchTerm, withAncestors } from './search';
+import { parseQuery, searchIndices, SearchTerm } from './search';
 
 export class SearchState {
   /** Hide the spans that neither match nor lead to a match. */
@@ -71,16 +71,8 @@ export class SearchState {
     return this._matches[this._current];
   }
 
-  /** The spans the tree keeps under "matches only" (undefined: everything). */
-  keep(trace: Trace): Set<Span> | undefined {
-    if (!this.active || !this.matchesOnly) {
-      return undefined;
-    }
-    if (this._keepFor !== trace) {
-      this._keep = withAncestors(trace, this._matches);
-      this._keepFor = trace;
-    }
-    return this._keep;
+  isMatch(span: Span): boolean {
+    return this._matchIds.has(span.id);
   }
 
   /** What the rows need to mark matches (undefined while no search is active). Cached: asked per row. */
@@ -103,7 +95,6 @@ export class SearchState {
     this._positions = searchIndices(trace, this._terms);
     this._matches = this._positions.map(i => trace.spans[i]);
     this._matchIds = new Set(this._matches.map(s => s.id));
-    this._keepFor = null;
   }
 
   private _query = '';
@@ -113,7 +104,5 @@ export class SearchState {
   private _positions: number[] = [];
   private _matchIds: Set<string> = new Set();
   private _current = -1;
-  private _keep: Set<Span> | undefined;
-  private _keepFor: Trace | null = null;
   private _rowSearch: RowSearch | undefined;
 }

@@ -73,6 +73,18 @@ export class ExpansionState {
     this._overrides.clear();
   }
 
+  /** Spans with depth < `depth` expanded, the rest collapsed (the "± one level" buttons). */
+  expandToDepth(depth: number): void {
+    this._mode = 'default';
+    this.options = { ...this.options, defaultDepth: Math.max(0, depth), maxAutoExpandChildren: Infinity };
+    this._overrides.clear();
+  }
+
+  /** The depth the tree is open to, by mode: `maxDepth + 1` when all is expanded. */
+  openDepth(maxDepth: number): number {
+    return this._mode === 'all' ? maxDepth + 1 : this._mode === 'none' ? 0 : Math.min(this.options.defaultDepth, maxDepth + 1);
+  }
+
   private _mode: ExpandMode = 'default';
   private _overrides = new Map<string, boolean>();
 }

@@ -4,19 +4,21 @@
  * renderer owns one TraceView per trace id and feeds it newer payloads of the
  * same trace through update(), which keeps expansion, selection and scroll.
  */
-import { Trace } from '../model/types';
+import { Span, Trace } from '../model/types';
 import { ColumnHeader } from './columns';
 import { detailSignature, renderDetail } from './detail';
 import { TraceHeader } from './header';
-import { errorBelow, nextError } from './insight';
-import { applyKeyAction, keyAction } from './keyboard';
+import { criticalPath, errorBelow, nextError } from './insight';
 import { LiveClock } from './live';
 import { createRowElement, renderRowElement, RowContext, rowElementId, updateRowBar } from './row';
+import { FilterBar } from './filter-bar';
+import { collapseShorterThan, keptSpans, kindsOf, maxDepth, NO_FILTER, SpanFilter } from './filters';
 import { buildRows, parentOf, revealSpan, Row, rowIndexOf } from './rows';
 import { SearchBar } from './search-bar';
 import { SearchState } from './search-state';
 import { ExpansionOptions, ExpansionState } from './state';
 import { createTimeScale, TimeScale } from './timeline';
+import { TreeInput } from './tree-input';
 import { VirtualList } from './virtual-list';
 
 export const ROW_HEIGHT = 24;
@@ -50,6 +52,13 @@ export class TraceView {
       matchesOnly: on => this.setMatchesOnly(on),
       nextError: direction => this.selectNextError(direction)
     });
+    this._filterBar = new FilterBar({
+      filter: f => this.setFilter(f),
+      changeDepth: delta => this.changeDepth(delta),
+      collapseShorterThan: ms => this.collapseShorterThan(ms),
+      criticalPath: on => this.setCriticalPath(on)
+    });
+    this._searchBar.node.appendChild(this._filterBar.node);
     this.node.appendChild(this._searchBar.node);
     this.node.appendChild(this._header.warnings);
 
@@ -69,11 +78,7 @@ export class TraceView {
     tree.setAttribute('aria-label', `Spans of trace ${trace.name}`);
     // Arrow keys etc. belong to the tree while it has focus, not to notebook shortcuts.
     tree.setAttribute('data-lm-suppress-shortcuts', 'true');
-    tree.addEventListener('click', this._onClick);
-    tree.addEventListener('dblclick', this._onDblClick);
-    tree.addEventListener('keydown', this._onKeyDown);
-    tree.addEventListener('mousedown', this._onMouseDown);
-    tree.addEventListener('focus', this._onFocus);
+    this._input = new TreeInput(tree, this);
     this.node.appendChild(tree);
 
     this._detail = document.createElement('div');
@@ -126,6 +131,9 @@ export class TraceView {
       this._selectedId = null;
     }
     this._search.refresh(trace);
+    if (this._critical) {
+      this._critical = criticalPath(trace, this._now);
+    }
     this._renderAll();
   }
 
@@ -231,13 +239,59 @@ export class TraceView {
     this._list.node.focus();
   }
 
+  focusSearch(): void {
+    this._searchBar.focus();
+  }
+
+  pageSize(): number {
+    return Math.max(1, Math.floor(this._list.viewportHeight / ROW_HEIGHT) - 1);
+  }
+
+  /** Expand the span and all its siblings (the `*` key of the ARIA tree pattern). */
+  expandSiblings(span: Span): void {
+    const parent = parentOf(this._trace, span);
+    for (const s of parent ? parent.children : this._trace.roots) {
+      if (s.children.length > 0) {
+        this._expansion.setExpanded(s, true);
+      }
+    }
+    this._refreshRows();
+  }
+
+  get filter(): SpanFilter {
+    return this._filter;
+  }
+
+  /** Show only spans passing `filter` (with their ancestors, so each stays in place). */
+  setFilter(filter: SpanFilter): void {
+    this._filter = filter;
+    this._refreshRows();
+    this._list.invalidate();
+  }
+
+  /** Open the tree one level deeper (1) or shallower (-1) everywhere. */
+  changeDepth(delta: 1 | -1): void {
+    const deepest = maxDepth(this._trace);
+    const depth = Math.max(0, Math.min(deepest + 1, this._expansion.openDepth(deepest) + delta));
+    this._expansion.expandToDepth(depth);
+    this._refreshRows();
+  }
+
+  /** Collapse every span shorter than `ms` (their children hidden); the count collapsed. */
+  collapseShorterThan(ms: number): number {
+    const n = collapseShorterThan(this._trace, this._expansion, ms, this._now);
+    this._refreshRows();
+    return n;
+  }
+
+  /** Highlight the critical path (the spans that determined the end of the trace). */
+  setCriticalPath(on: boolean): void {
+    this._critical = on ? criticalPath(this._trace, this._now) : null;
+    this._list.invalidate();
+  }
+
   dispose(): void {
-    const tree = this._list.node;
-    tree.removeEventListener('click', this._onClick);
-    tree.removeEventListener('dblclick', this._onDblClick);
-    tree.removeEventListener('keydown', this._onKeyDown);
-    tree.removeEventListener('mousedown', this._onMouseDown);
-    tree.removeEventListener('focus', this._onFocus);
+    this._input.dispose();
     this._list.dispose();
     this._searchBar.dispose();
     this._columns.dispose();
@@ -282,13 +336,15 @@ export class TraceView {
       now: this._now,
       idPrefix: this._idPrefix,
       search: this._search.rowSearch(),
-      hasErrorBelow: span => errorBelow(this._trace, span)
+      hasErrorBelow: span => errorBelow(this._trace, span),
+      critical: this._critical ?? undefined
     };
   }
 
   private _renderAll(): void {
     this._header.render(this._trace, this._clock.running, this._now);
     this._searchBar.setHasErrors(this._trace.spans.some(s => s.status === 'ERROR'));
+    this._filterBar.setKinds(kindsOf(this._trace));
     this._renderSearchCount();
     this._columns.render(this._scale);
     this._refreshRows();
@@ -303,7 +359,10 @@ export class TraceView {
   }
 
   private _rebuildRows(): void {
-    this._rows = buildRows(this._trace, this._expansion, this._search.keep(this._trace));
+    const q = this._search;
+    const onlyMatches = q.active && q.matchesOnly;
+    const keep = keptSpans(this._trace, this._filter, this._now, onlyMatches ? s => q.isMatch(s) : undefined);
+    this._rows = buildRows(this._trace, this._expansion, keep);
     this._list.setCount(this._rows.length);
   }
 
@@ -321,76 +380,6 @@ export class TraceView {
     }
   }
 
-  private _rowIndexFromEvent(event: Event): number {
-    const target = event.target as HTMLElement | null;
-    const rowEl = target?.closest?.('.nbtrace-row') as HTMLElement | null;
-    if (!rowEl || !rowEl.dataset.spanId) {
-      return -1;
-    }
-    return rowIndexOf(this._rows, rowEl.dataset.spanId);
-  }
-
-  private _onClick = (event: MouseEvent): void => {
-    const index = this._rowIndexFromEvent(event);
-    if (index < 0) {
-      return;
-    }
-    const row = this._rows[index];
-    const onTwisty = (event.target as HTMLElement).closest('.nbtrace-twisty');
-    if (onTwisty && row.hasChildren) {
-      this._expansion.toggle(row.span);
-      this._refreshRows();
-      return;
-    }
-    this.select(row.span.id);
-  };
-
-  private _onDblClick = (event: MouseEvent): void => {
-    const index = this._rowIndexFromEvent(event);
-    if (index >= 0 && this._rows[index].hasChildren && !(event.target as HTMLElement).closest('.nbtrace-twisty')) {
-      this._expansion.toggle(this._rows[index].span);
-      this._refreshRows();
-    }
-  };
-
-  private _onMouseDown = (): void => {
-    this._mouseFocus = true;
-  };
-
-  private _onFocus = (): void => {
-    // Keyboard users landing on the tree start at the first span (a click selects what it hits).
-    const byMouse = this._mouseFocus;
-    this._mouseFocus = false;
-    if (!byMouse && this._selectedId === null && this._rows.length > 0) {
-      this.select(this._rows[0].span.id);
-    }
-  };
-
-  private _onKeyDown = (event: KeyboardEvent): void => {
-    if (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      // "/" jumps to the search box, as in many viewers.
-      event.preventDefault();
-      event.stopPropagation();
-      this._searchBar.focus();
-      return;
-    }
-    if (this._rows.length === 0) {
-      return;
-    }
-    const current = rowIndexOf(this._rows, this._selectedId);
-    const page = Math.max(1, Math.floor(this._list.viewportHeight / ROW_HEIGHT) - 1);
-    const action = keyAction(event.key, this._rows, current, page, i => {
-      const parent = parentOf(this._trace, this._rows[i].span);
-      return parent ? rowIndexOf(this._rows, parent.id) : -1;
-    });
-    if (action === null) {
-      return;
-    }
-    event.preventDefault();
-    event.stopPropagation();
-    applyKeyAction(action, this._rows, this);
-  };
-
   private _idPrefix: string;
   private _expansion: ExpansionState;
   private _trace: Trace;
@@ -399,6 +388,7 @@ export class TraceView {
   private _selectedId: string | null = null;
   private _header: TraceHeader;
   private _searchBar: SearchBar;
+  private _filterBar: FilterBar;
   private _search = new SearchState();
   private _columns: ColumnHeader;
   private _list: VirtualList;
@@ -406,7 +396,9 @@ export class TraceView {
   private _intersectionObserver: IntersectionObserver | null = null;
   private _clock = new LiveClock(() => this.tick());
   private _now = 0;
-  private _mouseFocus = false;
+  private _input: TreeInput;
+  private _filter: SpanFilter = NO_FILTER;
+  private _critical: Set<Span> | null = null;
   // undefined: nothing rendered yet (null is the signature of "no selection").
   private _detailSignature: string | null | undefined = undefined;
 }
