@@ -3,11 +3,14 @@
  * adds commands (command palette) acting on the trace the user touched last.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { MainAreaWidget } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { getActiveTraceView } from './renderer';
+import { getActiveTraceView, MIME_TYPE } from './renderer';
 import { applySettings } from './settings';
+import { createTraceWidget, showPayload, TRACE_FILE_TYPE, TraceViewerFactory, VIEWER_FACTORY } from './viewer';
 
 const PLUGIN_ID = 'nbtrace:plugin';
+let tabCount = 0;
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -25,6 +28,48 @@ const plugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => getActiveTraceView() !== null,
       execute: () => getActiveTraceView()?.collapseAll()
     });
+    app.commands.addCommand('nbtrace:open-in-tab', {
+      label: 'Open Trace in New Tab',
+      caption: 'Show the trace you clicked last in its own tab, at full size',
+      isEnabled: () => getActiveTraceView() !== null,
+      execute: () => {
+        const view = getActiveTraceView();
+        if (!view) {
+          return;
+        }
+        const content = createTraceWidget();
+        showPayload(content, view.traceJson());
+        const widget = new MainAreaWidget({ content });
+        widget.id = `nbtrace-tab-${++tabCount}`;
+        widget.title.label = `Trace: ${view.trace.name}`;
+        widget.title.caption = `Trace ${view.trace.id}`;
+        widget.title.closable = true;
+        app.shell.add(widget, 'main');
+        app.shell.activateById(widget.id);
+      }
+    });
+    // Right-click on a trace output (the renderer marks itself active on pointerdown).
+    app.contextMenu.addItem({ command: 'nbtrace:open-in-tab', selector: '.nbtrace-root', rank: 0 });
+
+    // Trace files: *.trace.json open in the viewer; any .json / .jsonl via Open With.
+    app.docRegistry.addFileType({
+      name: TRACE_FILE_TYPE,
+      displayName: 'Trace',
+      extensions: ['.trace.json'],
+      mimeTypes: [MIME_TYPE],
+      contentType: 'file',
+      fileFormat: 'text'
+    });
+    app.docRegistry.addWidgetFactory(
+      new TraceViewerFactory({
+        name: VIEWER_FACTORY,
+        label: VIEWER_FACTORY,
+        fileTypes: [TRACE_FILE_TYPE, 'json', 'jsonl'],
+        defaultFor: [TRACE_FILE_TYPE],
+        readOnly: true
+      })
+    );
+
     if (registry) {
       registry
         .load(PLUGIN_ID)

@@ -23,9 +23,11 @@ export function getActiveTraceView(): TraceView | null {
 }
 
 export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
-  constructor(options: IRenderMime.IRendererOptions) {
+  /** `maxVisibleRows` overrides the setting (a trace in its own tab shows more rows). */
+  constructor(options: IRenderMime.IRendererOptions & { maxVisibleRows?: number }) {
     super();
     this._mimeType = options.mimeType;
+    this._maxVisibleRows = options.maxVisibleRows;
     this.addClass('nbtrace-root');
     this.node.addEventListener('focusin', this._onFocusIn);
     this.node.addEventListener('pointerdown', this._onFocusIn);
@@ -87,9 +89,11 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
             defaultDepth: settings.defaultExpandDepth,
             maxAutoExpandChildren: settings.maxAutoExpandChildren
           },
-          maxVisibleRows: settings.maxVisibleRows
+          maxVisibleRows: this._maxVisibleRows ?? settings.maxVisibleRows
         });
       }
+      // "Copy JSON" copies what the output holds, when it holds this one trace.
+      view.setSource(result.traces.length === 1 ? data : undefined);
       next.push(view);
       nextById.set(trace.id, view);
     }
@@ -158,6 +162,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     activeView = this._order.find(v => target && v.node.contains(target)) ?? activeView;
   };
 
+  private _maxVisibleRows: number | undefined;
   private _mimeType: string;
   private _views = new Map<string, TraceView>();
   private _order: TraceView[] = [];

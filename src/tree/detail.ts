@@ -3,6 +3,7 @@
  * All payload text is written as text; exception stack traces monospaced.
  */
 import { Span, SpanEvent, TokenUsage, Trace } from '../model/types';
+import { copyButton, spanJson } from './copy';
 import { formatCount, formatDuration } from './format';
 import { selfTime } from './insight';
 import { renderJson } from './json-view';
@@ -38,6 +39,10 @@ export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null
   header.appendChild(badge);
   header.appendChild(el('h3', 'nbtrace-detail-name', span.name));
   header.appendChild(statusChip(span));
+  const copies = el('span', 'nbtrace-detail-copy');
+  copies.appendChild(copyButton('copy JSON', () => spanJson(span), 'Copy this span as JSON'));
+  copies.appendChild(copyButton('copy id', () => span.id, 'Copy the span id'));
+  header.appendChild(copies);
   panel.appendChild(header);
 
   if (span.status === 'ERROR') {

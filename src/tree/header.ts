@@ -4,11 +4,12 @@
  * updates only change text, so a focused button keeps its focus.
  */
 import { Trace } from '../model/types';
+import { copyButton } from './copy';
 import { tokenText } from './detail';
 import { formatCount, formatDuration } from './format';
 
 export class TraceHeader {
-  constructor(actions: { expandAll(): void; collapseAll(): void }) {
+  constructor(actions: { expandAll(): void; collapseAll(): void; traceJson(): string }) {
     this.node = document.createElement('div');
     this.node.className = 'nbtrace-header';
     const span = (className: string): HTMLElement => {
@@ -28,6 +29,9 @@ export class TraceHeader {
     toolbar.setAttribute('aria-label', 'Trace tree');
     toolbar.appendChild(button('Expand all', 'nbtrace-expand-all', () => actions.expandAll()));
     toolbar.appendChild(button('Collapse all', 'nbtrace-collapse-all', () => actions.collapseAll()));
+    toolbar.appendChild(
+      copyButton('Copy JSON', () => actions.traceJson(), "Copy the trace's JSON", 'nbtrace-button nbtrace-copy-trace')
+    );
     this.node.appendChild(toolbar);
 
     this.warnings = document.createElement('div');

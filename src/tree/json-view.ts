@@ -4,6 +4,7 @@
  * when their node is opened, long lists show the first page, long strings a
  * preview with "show all" and "copy".
  */
+import { copyButton } from './copy';
 
 export interface JsonViewOptions {
   /** Characters of a string shown before "show all". */
@@ -62,31 +63,8 @@ function renderString(value: string, opts: JsonViewOptions): HTMLElement {
     more.remove();
   });
   wrap.appendChild(more);
-  wrap.appendChild(copyButton(value));
+  wrap.appendChild(copyButton('copy', () => value, 'Copy the full value to the clipboard'));
   return wrap;
-}
-
-/** A "copy" button that puts the full text on the clipboard. */
-export function copyButton(value: string): HTMLElement {
-  const copy = document.createElement('button');
-  copy.type = 'button';
-  copy.className = 'nbtrace-link-button';
-  copy.textContent = 'copy';
-  copy.title = 'Copy the full value to the clipboard';
-  copy.addEventListener('click', () => {
-    const done = (ok: boolean): void => {
-      copy.textContent = ok ? 'copied' : 'copy failed';
-    };
-    try {
-      void navigator.clipboard.writeText(value).then(
-        () => done(true),
-        () => done(false)
-      );
-    } catch {
-      done(false);
-    }
-  });
-  return copy;
 }
 
 function renderContainer(

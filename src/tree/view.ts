@@ -6,6 +6,7 @@
  */
 import { Span, Trace } from '../model/types';
 import { ColumnHeader } from './columns';
+import { payloadText, spanRecord } from './copy';
 import { detailSignature, renderDetail } from './detail';
 import { TraceHeader } from './header';
 import { criticalPath, errorBelow, nextError } from './insight';
@@ -135,6 +136,24 @@ export class TraceView {
       this._critical = criticalPath(trace, this._now);
     }
     this._renderAll();
+  }
+
+  /**
+   * The payload this trace came from (what "Copy JSON" copies); without it,
+   * the normalized trace is copied.
+   */
+  setSource(data: unknown): void {
+    this._source = data;
+  }
+
+  /** The trace as JSON text: the source payload, else the normalized spans. */
+  traceJson(): string {
+    if (this._source !== undefined) {
+      return payloadText(this._source);
+    }
+    const t = this._trace;
+    const spans = t.spans.map(spanRecord);
+    return payloadText({ id: t.id, name: t.name, state: t.state, format: t.format, metadata: t.metadata, spans });
   }
 
   /** The search state (query, matches, current match). */
@@ -397,6 +416,7 @@ export class TraceView {
   private _clock = new LiveClock(() => this.tick());
   private _now = 0;
   private _input: TreeInput;
+  private _source: unknown = undefined;
   private _filter: SpanFilter = NO_FILTER;
   private _critical: Set<Span> | null = null;
   // undefined: nothing rendered yet (null is the signature of "no selection").

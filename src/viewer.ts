@@ -1,0 +1,65 @@
+/**
+ * nbtrace outside a notebook output: a trace in its own main-area tab
+ * ("Open Trace in New Tab"), and trace files opened from the file browser
+ * (`*.trace.json` by default; any `.json` / `.jsonl` via Open With → Trace
+ * Viewer). Both are the same TraceRenderer the outputs use.
+ */
+import { ABCWidgetFactory, DocumentRegistry, DocumentWidget, IDocumentWidget } from '@jupyterlab/docregistry';
+import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { PanelLayout, Widget } from '@lumino/widgets';
+import { MIME_TYPE, TraceRenderer } from './renderer';
+
+/** Rows the tree shows before scrolling, in a tab (an output shows the setting's count). */
+export const TAB_VISIBLE_ROWS = 40;
+
+export const VIEWER_FACTORY = 'Trace Viewer';
+export const TRACE_FILE_TYPE = 'nbtrace-trace';
+
+/** A renderer for a main-area widget. */
+export function createTraceWidget(): TraceRenderer {
+  const r = new TraceRenderer({ mimeType: MIME_TYPE, maxVisibleRows: TAB_VISIBLE_ROWS } as IRenderMime.IRendererOptions & {
+    maxVisibleRows: number;
+  });
+  r.addClass('nbtrace-tab');
+  return r;
+}
+
+/** Show `data` (a payload object or JSON / JSON Lines text) in `renderer`. */
+export function showPayload(renderer: TraceRenderer, data: unknown): void {
+  const model = {
+    trusted: false,
+    data: { [MIME_TYPE]: data as IRenderMime.IMimeModel['data'][string] },
+    metadata: {},
+    setData: () => undefined
+  } as IRenderMime.IMimeModel;
+  void renderer.renderModel(model);
+}
+
+/** A trace file's content: re-rendered when the file changes on disk (revert/reload). */
+class TraceFileView extends Widget {
+  constructor(context: DocumentRegistry.Context) {
+    super();
+    this.addClass('nbtrace-file-view');
+    this._context = context;
+    const layout = (this.layout = new PanelLayout());
+    this._renderer = createTraceWidget();
+    layout.addWidget(this._renderer);
+    void context.ready.then(() => {
+      this._render();
+      context.model.contentChanged.connect(this._render, this);
+    });
+  }
+
+  private _render(): void {
+    showPayload(this._renderer, this._context.model.toString());
+  }
+
+  private _context: DocumentRegistry.Context;
+  private _renderer: TraceRenderer;
+}
+
+export class TraceViewerFactory extends ABCWidgetFactory<IDocumentWidget<TraceFileView>> {
+  protected createNewWidget(context: DocumentRegistry.Context): IDocumentWidget<TraceFileView> {
+    return new DocumentWidget({ content: new TraceFileView(context), context });
+  }
+}
