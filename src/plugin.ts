@@ -3,10 +3,10 @@
  * adds commands (command palette) acting on the trace the user touched last.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { MainAreaWidget } from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { getActiveTraceView, MIME_TYPE } from './renderer';
-import { applySettings } from './settings';
+import { applySettings, getSettings } from './settings';
 import { createTraceWidget, showPayload, TRACE_FILE_TYPE, TraceViewerFactory, VIEWER_FACTORY } from './viewer';
 
 const PLUGIN_ID = 'nbtrace:plugin';
@@ -16,8 +16,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'nbtrace commands and settings.',
   autoStart: true,
-  optional: [ISettingRegistry],
-  activate: (app: JupyterFrontEnd, registry: ISettingRegistry | null) => {
+  optional: [ISettingRegistry, ICommandPalette],
+  activate: (app: JupyterFrontEnd, registry: ISettingRegistry | null, palette: ICommandPalette | null) => {
     app.commands.addCommand('nbtrace:expand-all', {
       label: 'Trace: Expand All Spans',
       isEnabled: () => getActiveTraceView() !== null,
@@ -77,8 +77,29 @@ const plugin: JupyterFrontEndPlugin<void> = {
           const apply = (): void => applySettings(settings.composite as Record<string, unknown>);
           apply();
           settings.changed.connect(apply);
+          // Toggles in the command palette: they change the saved setting, which every open trace follows.
+          app.commands.addCommand('nbtrace:toggle-timeline', {
+            label: 'Trace: Show Timeline',
+            isToggled: () => getSettings().timelineVisible,
+            execute: () => settings.set('timelineVisible', !getSettings().timelineVisible)
+          });
+          app.commands.addCommand('nbtrace:toggle-compact', {
+            label: 'Trace: Compact Rows',
+            isToggled: () => getSettings().rowDensity === 'compact',
+            execute: () => settings.set('rowDensity', getSettings().rowDensity === 'compact' ? 'comfortable' : 'compact')
+          });
+          if (palette) {
+            for (const command of ['nbtrace:toggle-timeline', 'nbtrace:toggle-compact']) {
+              palette.addItem({ command, category: 'Trace' });
+            }
+          }
         })
         .catch(reason => console.warn('nbtrace: could not load settings', reason));
+    }
+    if (palette) {
+      for (const command of ['nbtrace:expand-all', 'nbtrace:collapse-all', 'nbtrace:open-in-tab']) {
+        palette.addItem({ command, category: 'Trace' });
+      }
     }
   }
 };

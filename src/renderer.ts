@@ -7,7 +7,7 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
-import { getSettings } from './settings';
+import { getSettings, onSettingsChanged, rowHeightFor } from './settings';
 import { TraceView } from './tree/view';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
@@ -28,6 +28,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     super();
     this._mimeType = options.mimeType;
     this._maxVisibleRows = options.maxVisibleRows;
+    this._unsubscribe = onSettingsChanged(this._onSettings);
     this.addClass('nbtrace-root');
     this.node.addEventListener('focusin', this._onFocusIn);
     this.node.addEventListener('pointerdown', this._onFocusIn);
@@ -60,6 +61,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     }
     this.node.removeEventListener('focusin', this._onFocusIn);
     this.node.removeEventListener('pointerdown', this._onFocusIn);
+    this._unsubscribe();
     this._disposeViews(this._order);
     this._order = [];
     this._views.clear();
@@ -67,6 +69,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private _render(data: unknown): void {
+    this._data = data;
     const result = parsePayload(data);
     if (!result.ok) {
       this._showError(result.error, data);
@@ -77,9 +80,12 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     const settings = getSettings();
+    const cap = settings.maxTracesPerOutput;
+    this._shownCap = cap;
+    this._traceCount = result.traces.length;
     const next: TraceView[] = [];
     const nextById = new Map<string, TraceView>();
-    for (const trace of result.traces) {
+    for (const trace of result.traces.slice(0, cap)) {
       let view = this._views.get(trace.id);
       if (view && !nextById.has(trace.id)) {
         view.update(trace);
@@ -89,7 +95,9 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
             defaultDepth: settings.defaultExpandDepth,
             maxAutoExpandChildren: settings.maxAutoExpandChildren
           },
-          maxVisibleRows: this._maxVisibleRows ?? settings.maxVisibleRows
+          maxVisibleRows: this._maxVisibleRows ?? settings.maxVisibleRows,
+          rowHeight: rowHeightFor(settings.rowDensity),
+          timelineVisible: settings.timelineVisible
         });
       }
       // "Copy JSON" copies what the output holds, when it holds this one trace.
@@ -110,6 +118,18 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
         this.node.insertBefore(view.node, expected);
       }
       expected = view.node.nextSibling;
+    }
+    const hidden = result.traces.length - next.length;
+    if (hidden > 0) {
+      this._moreNode ??= Object.assign(document.createElement('p'), { className: 'nbtrace-more' });
+      this._moreNode.textContent =
+        `${hidden.toLocaleString('en-US')} more trace${hidden === 1 ? '' : 's'} in this output ` +
+        `${hidden === 1 ? 'is' : 'are'} not shown (setting "Traces shown per output": ${cap}).`;
+      if (this._moreNode !== expected) {
+        this.node.insertBefore(this._moreNode, expected);
+      }
+    } else {
+      this._moreNode?.remove();
     }
   }
 
@@ -162,7 +182,32 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     activeView = this._order.find(v => target && v.node.contains(target)) ?? activeView;
   };
 
+  /** Settings changed: open traces take the new look; a new trace cap re-renders. */
+  private _onSettings = (): void => {
+    const s = getSettings();
+    const cap = s.maxTracesPerOutput;
+    if (this._data !== undefined && cap !== this._shownCap && this._traceCount > Math.min(cap, this._shownCap)) {
+      this._render(this._data);
+    }
+    for (const view of this._order) {
+      view.applyDisplay(
+        {
+          maxVisibleRows: this._maxVisibleRows ?? s.maxVisibleRows,
+          rowHeight: rowHeightFor(s.rowDensity),
+          timelineVisible: s.timelineVisible
+        },
+        { defaultDepth: s.defaultExpandDepth, maxAutoExpandChildren: s.maxAutoExpandChildren }
+      );
+    }
+  };
+
   private _maxVisibleRows: number | undefined;
+  private _unsubscribe: () => void;
+  private _data: unknown = undefined;
+  /** The cap on traces the last render applied, and how many traces the payload had. */
+  private _shownCap = 0;
+  private _traceCount = 0;
+  private _moreNode: HTMLElement | null = null;
   private _mimeType: string;
   private _views = new Map<string, TraceView>();
   private _order: TraceView[] = [];

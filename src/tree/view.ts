@@ -24,10 +24,16 @@ import { VirtualList } from './virtual-list';
 
 export const ROW_HEIGHT = 24;
 
-export interface TraceViewOptions {
+export interface TraceViewOptions extends DisplayOptions {
   expansion: Partial<ExpansionOptions>;
+}
+
+/** How the tree looks; settings changes apply them to open views (applyDisplay). */
+export interface DisplayOptions {
   /** The tree grows up to this many rows, then scrolls. */
   maxVisibleRows: number;
+  rowHeight: number;
+  timelineVisible: boolean;
 }
 
 let nextViewId = 0;
@@ -67,7 +73,7 @@ export class TraceView {
     this.node.appendChild(this._columns.node);
 
     this._list = new VirtualList({
-      rowHeight: ROW_HEIGHT,
+      rowHeight: options.rowHeight ?? ROW_HEIGHT,
       overscan: 8,
       maxVisibleRows: options.maxVisibleRows ?? 16,
       createRow: createRowElement,
@@ -96,10 +102,24 @@ export class TraceView {
       this._intersectionObserver.observe(this.node);
     }
 
+    this.node.classList.toggle('nbtrace-no-timeline', options.timelineVisible === false);
     this._renderAll();
   }
 
   readonly node: HTMLElement;
+
+  /** Apply changed display settings to this (already shown) trace. */
+  applyDisplay(options: Partial<DisplayOptions>, expansion?: Partial<ExpansionOptions>): void {
+    if (options.timelineVisible !== undefined) {
+      this.node.classList.toggle('nbtrace-no-timeline', !options.timelineVisible);
+    }
+    this._list.configure({ rowHeight: options.rowHeight, maxVisibleRows: options.maxVisibleRows });
+    if (expansion) {
+      // New defaults for spans the user has not opened or closed by hand.
+      this._expansion.options = { ...this._expansion.options, ...expansion };
+      this._refreshRows();
+    }
+  }
 
   get trace(): Trace {
     return this._trace;
@@ -263,7 +283,7 @@ export class TraceView {
   }
 
   pageSize(): number {
-    return Math.max(1, Math.floor(this._list.viewportHeight / ROW_HEIGHT) - 1);
+    return Math.max(1, Math.floor(this._list.viewportHeight / this._list.rowHeight) - 1);
   }
 
   /** Expand the span and all its siblings (the `*` key of the ARIA tree pattern). */

@@ -54,6 +54,23 @@ export class VirtualList {
     }
   }
 
+  /** Change the row height and/or the visible row cap (a settings change); re-renders. */
+  configure(changes: Partial<Pick<VirtualListOptions, 'rowHeight' | 'maxVisibleRows'>>): void {
+    const rowHeight = changes.rowHeight ?? this._options.rowHeight;
+    const maxVisibleRows = changes.maxVisibleRows ?? this._options.maxVisibleRows;
+    if (rowHeight === this._options.rowHeight && maxVisibleRows === this._options.maxVisibleRows) {
+      return;
+    }
+    const firstRow = Math.floor(this._scrollTop / this._options.rowHeight);
+    this._options = { ...this._options, rowHeight, maxVisibleRows };
+    for (const el of this._pool) {
+      el.style.height = `${rowHeight}px`;
+    }
+    this.setCount(this._count);
+    // Keep the same first row in view at the new height.
+    this.scrollTop = firstRow * rowHeight;
+  }
+
   setCount(count: number): void {
     this._count = Math.max(0, count);
     const h = this._options.rowHeight;
