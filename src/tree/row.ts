@@ -8,7 +8,7 @@ import { formatCount, formatDuration } from './format';
 import { kindLook } from './kinds';
 import { Row } from './rows';
 import { highlightRanges } from './search';
-import { barGeometry, TimeScale } from './timeline';
+import { BarGeometry, barGeometry, TimeScale } from './timeline';
 
 /**
  * Indentation stops growing past this depth; a depth badge shows the real
@@ -220,9 +220,7 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
 
   parts.duration.textContent = running ? 'running' : formatDuration(span.end! - span.start);
 
-  const geo = barGeometry(span, ctx.scale, ctx.now);
-  parts.bar.style.left = `${geo.left}%`;
-  parts.bar.style.width = `${geo.width}%`;
+  placeBar(parts.bar, barGeometry(span, ctx.scale, ctx.now));
   parts.bar.dataset.family = look.family;
   parts.bar.classList.toggle('nbtrace-bar-error', isError);
   parts.bar.classList.toggle('nbtrace-bar-running', running);
@@ -234,9 +232,17 @@ export function updateRowBar(row: HTMLElement, span: Span, ctx: RowContext): voi
   if (!parts) {
     return;
   }
-  const geo = barGeometry(span, ctx.scale, ctx.now);
-  parts.bar.style.left = `${geo.left}%`;
-  parts.bar.style.width = `${geo.width}%`;
+  placeBar(parts.bar, barGeometry(span, ctx.scale, ctx.now));
+}
+
+function placeBar(bar: HTMLElement, geo: BarGeometry): void {
+  bar.style.left = `${geo.left}%`;
+  bar.style.width = `${geo.width}%`;
+  // Outside a zoomed window there is no bar (a clamped sliver at the edge would mislead).
+  const visibility = geo.outside ? 'hidden' : '';
+  if (bar.style.visibility !== visibility) {
+    bar.style.visibility = visibility;
+  }
 }
 
 /** A DOM id for a span's row, safe for any span id text. */

@@ -23,10 +23,21 @@ export interface BarGeometry {
   left: number;
   /** % of the timeline column (may be 0; CSS gives bars a minimum visible width) */
   width: number;
+  /** The span lies entirely outside the scale's (zoomed) domain: no bar. */
+  outside: boolean;
 }
 
-/** A scale from [0, duration] ms to [0, 100] %. A zero-length trace still gets a usable domain. */
-export function createTimeScale(duration: number): TimeScale {
+/** A time window [from, to] in ms from the trace start (a zoom). */
+export type TimeWindow = readonly [number, number];
+
+/**
+ * A scale from [0, duration] ms — or from a zoom window — to [0, 100] %.
+ * A zero-length trace or window still gets a usable domain.
+ */
+export function createTimeScale(duration: number, window?: TimeWindow | null): TimeScale {
+  if (window && Number.isFinite(window[0]) && Number.isFinite(window[1]) && window[1] > window[0]) {
+    return scaleLinear().domain([window[0], window[1]]).range([0, 100]).clamp(true);
+  }
   const end = Number.isFinite(duration) && duration > 0 ? duration : 1;
   return scaleLinear().domain([0, end]).range([0, 100]).clamp(true);
 }
@@ -48,7 +59,9 @@ export function barGeometry(span: Span, scale: TimeScale, now?: number): BarGeom
   const start = scale(span.start);
   const endMs = span.end ?? Math.max(now ?? span.start, span.start);
   const end = scale(endMs);
-  return { left: round3(start), width: round3(Math.max(0, end - start)) };
+  const [d0, d1] = scale.domain();
+  const outside = endMs < d0 || span.start > d1;
+  return { left: round3(start), width: round3(Math.max(0, end - start)), outside };
 }
 
 function round3(x: number): number {

@@ -172,3 +172,25 @@ describe('keyboard additions', () => {
     view.dispose();
   });
 });
+
+describe('zoom', () => {
+  it('zooming moves bars and axis only; spans outside the window lose their bar; reset restores', () => {
+    const view = new TraceView(trace(), { expansion: { defaultDepth: 5 } });
+    document.body.appendChild(view.node);
+    const bar = (id: string) =>
+      view.node.querySelector<HTMLElement>(`[data-span-id="${spanHex(id)}"] .nbtrace-bar`)!;
+    const rowEl = view.node.querySelector(`[data-span-id="${spanHex('write')}"]`);
+    view.zoom([40, 60]);
+    expect(view.zoomWindow).toEqual([40, 60]);
+    expect(bar('plan').style.visibility).toBe('hidden'); // 0–10: outside
+    expect(bar('fetch').style.visibility).toBe('');
+    expect(bar('fetch').style.left).toBe('0%'); // 12–50 clipped at 40
+    expect(bar('fetch').style.width).toBe('50%');
+    expect(view.node.querySelector('.nbtrace-tick')!.textContent).toBe('40 ms');
+    expect(view.node.querySelector(`[data-span-id="${spanHex('write')}"]`)).toBe(rowEl); // not re-rendered
+    view.zoom(null);
+    expect(bar('plan').style.visibility).toBe('');
+    expect(view.node.querySelector('.nbtrace-tick')!.textContent).toBe('0 ms');
+    view.dispose();
+  });
+});

@@ -35,19 +35,30 @@ describe('formatDuration', () => {
 describe('time scale', () => {
   it('places bars as percentages of the trace duration', () => {
     const scale = createTimeScale(200);
-    expect(barGeometry(span(50, 150), scale)).toEqual({ left: 25, width: 50 });
-    expect(barGeometry(span(0, 200), scale)).toEqual({ left: 0, width: 100 });
+    expect(barGeometry(span(50, 150), scale)).toEqual({ left: 25, width: 50, outside: false });
+    expect(barGeometry(span(0, 200), scale)).toEqual({ left: 0, width: 100, outside: false });
   });
 
   it('draws a running span up to now', () => {
     const scale = createTimeScale(200);
-    expect(barGeometry(span(100), scale, 150)).toEqual({ left: 50, width: 25 });
-    expect(barGeometry(span(100), scale)).toEqual({ left: 50, width: 0 });
+    expect(barGeometry(span(100), scale, 150)).toEqual({ left: 50, width: 25, outside: false });
+    expect(barGeometry(span(100), scale)).toEqual({ left: 50, width: 0, outside: false });
+  });
+
+  it('zooms into a window: bars are clipped to it, spans outside have no bar', () => {
+    const scale = createTimeScale(200, [100, 150]);
+    expect(barGeometry(span(110, 120), scale)).toEqual({ left: 20, width: 20, outside: false });
+    expect(barGeometry(span(90, 200), scale)).toEqual({ left: 0, width: 100, outside: false });
+    expect(barGeometry(span(10, 20), scale).outside).toBe(true);
+    expect(barGeometry(span(160, 170), scale).outside).toBe(true);
+    expect(axisTicks(scale, 5)[0].label).toBe('100 ms');
+    // An empty or reversed window falls back to the whole trace.
+    expect(createTimeScale(200, [150, 150]).domain()).toEqual([0, 200]);
   });
 
   it('survives a zero-length trace', () => {
     const scale = createTimeScale(0);
-    expect(barGeometry(span(0, 0), scale)).toEqual({ left: 0, width: 0 });
+    expect(barGeometry(span(0, 0), scale)).toEqual({ left: 0, width: 0, outside: false });
   });
 
   it('makes nicely rounded ticks with duration labels', () => {

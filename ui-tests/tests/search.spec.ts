@@ -94,3 +94,27 @@ test('search finds, reveals and steps through nested matches', async ({ page, tm
   await page.keyboard.press('/');
   await expect(box).toBeFocused();
 });
+
+test('the overview brush zooms the timeline; double-click resets', async ({ page, tmpPath }) => {
+  const renderer = await showTrace(page, tmpPath, agentTrace(), 'zoom.ipynb');
+  await renderer.getByRole('button', { name: 'Expand all' }).click();
+  const firstTick = renderer.locator('.nbtrace-tick').first();
+  await expect(firstTick).toHaveText('0 ms');
+  const map = renderer.locator('.nbtrace-minimap');
+  const box = (await map.boundingBox())!;
+  // Drag across the middle half of the overview (the trace lasts 100 ms).
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(firstTick).not.toHaveText('0 ms');
+  await expect(renderer.getByRole('button', { name: 'reset zoom' })).toBeVisible();
+  // "answer" (90–99 ms) is outside the 30–70 ms window: no bar.
+  const answerBar = renderer.locator('[role="treeitem"]', { hasText: 'answer' }).locator('.nbtrace-bar');
+  await expect(answerBar).toBeHidden();
+  await renderer.screenshot({ path: path.join(SCREENSHOTS, 'zoom.png') });
+  await map.dblclick();
+  await expect(firstTick).toHaveText('0 ms');
+  await expect(answerBar).toBeVisible();
+});

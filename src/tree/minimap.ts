@@ -1,0 +1,172 @@
+/**
+ * The overview of the whole trace above the tree: every span as a thin line
+ * (canvas; rows in tree order squeezed into its height), with a brush to zoom
+ * the timeline into a time window. Drag to zoom, double-click (or the reset
+ * button) to see the whole trace again. Drawing waits for the next animation
+ * frame, so a burst of live updates draws once.
+ */
+import { Trace } from '../model/types';
+import { TimeWindow } from './timeline';
+
+const HEIGHT = 32;
+/** A drag shorter than this (px) is a click, not a zoom. */
+const MIN_BRUSH_PX = 4;
+
+export class Minimap {
+  constructor(onZoom: (window: TimeWindow | null) => void) {
+    this._onZoom = onZoom;
+    this.node = document.createElement('div');
+    this.node.className = 'nbtrace-minimap';
+    this._canvas = document.createElement('canvas');
+    this._canvas.height = HEIGHT;
+    this._canvas.setAttribute('aria-hidden', 'true');
+    this._brush = document.createElement('div');
+    this._brush.className = 'nbtrace-minimap-brush';
+    this._brush.hidden = true;
+    this._reset = document.createElement('button');
+    this._reset.type = 'button';
+    this._reset.className = 'nbtrace-button nbtrace-minimap-reset';
+    this._reset.textContent = 'reset zoom';
+    this._reset.hidden = true;
+    this._reset.addEventListener('click', () => onZoom(null));
+    this.node.append(this._canvas, this._brush, this._reset);
+    this.node.title = 'Overview: drag to zoom the timeline, double-click to see the whole trace';
+    this.node.addEventListener('pointerdown', this._onDown);
+    this.node.addEventListener('dblclick', this._onDblClick);
+    if (typeof ResizeObserver !== 'undefined') {
+      this._resizeObserver = new ResizeObserver(entries => {
+        const width = Math.floor(entries[entries.length - 1].contentRect.width);
+        if (width !== this._width) {
+          this._width = width;
+          this._schedule();
+        }
+      });
+      this._resizeObserver.observe(this.node);
+    }
+  }
+
+  readonly node: HTMLElement;
+
+  /** Draw `trace` (time axis [0, end]) with the zoom window marked. */
+  render(trace: Trace, end: number, window: TimeWindow | null): void {
+    this._trace = trace;
+    this._end = end > 0 ? end : 1;
+    this._window = window;
+    this._reset.hidden = window === null;
+    this._placeBrush();
+    this._schedule();
+  }
+
+  dispose(): void {
+    this._resizeObserver?.disconnect();
+    if (this._frame) {
+      cancelAnimationFrame(this._frame);
+    }
+    this._endDrag();
+  }
+
+  private _schedule(): void {
+    if (this._frame || this._width <= 0 || typeof requestAnimationFrame === 'undefined') {
+      return;
+    }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = 0;
+      this._draw();
+    });
+  }
+
+  private _draw(): void {
+    const trace = this._trace;
+    const ctx = this._width > 0 ? this._canvas.getContext('2d') : null;
+    if (!trace || !ctx) {
+      return;
+    }
+    this._canvas.width = this._width;
+    const style = getComputedStyle(this.node);
+    const color = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+    ctx.clearRect(0, 0, this._width, HEIGHT);
+    const spans = trace.spans;
+    const n = spans.length;
+    const rowH = Math.max(1, Math.min(4, HEIGHT / Math.max(1, n)));
+    const x = (t: number): number => (t / this._end) * this._width;
+    const normal = color('--jp-brand-color1', '#1976d2');
+    const error = color('--jp-error-color1', '#d32f2f');
+    const running = color('--jp-warn-color1', '#f57c00');
+    for (let i = 0; i < n; i++) {
+      const s = spans[i];
+      const y = n <= HEIGHT / rowH ? i * rowH : Math.floor((i * HEIGHT) / n);
+      const end = s.end ?? this._end;
+      ctx.fillStyle = s.status === 'ERROR' ? error : s.end === undefined ? running : normal;
+      ctx.fillRect(x(s.start), y, Math.max(1, x(end) - x(s.start)), Math.max(1, rowH - (rowH > 2 ? 1 : 0)));
+    }
+  }
+
+  private _placeBrush(from?: number, to?: number): void {
+    const w = this._window;
+    if (from === undefined && !w) {
+      this._brush.hidden = true;
+      return;
+    }
+    const a = from ?? (w![0] / this._end) * 100;
+    const b = to ?? (w![1] / this._end) * 100;
+    this._brush.hidden = false;
+    this._brush.style.left = `${Math.max(0, Math.min(a, b))}%`;
+    this._brush.style.width = `${Math.min(100, Math.abs(b - a))}%`;
+  }
+
+  private _percentAt(clientX: number): number {
+    const rect = this.node.getBoundingClientRect();
+    return rect.width > 0 ? Math.max(0, Math.min(100, ((clientX - rect.left) / rect.width) * 100)) : 0;
+  }
+
+  private _onDown = (event: PointerEvent): void => {
+    if (event.button !== 0 || (event.target as HTMLElement).closest('button')) {
+      return;
+    }
+    event.preventDefault();
+    this._dragFrom = this._percentAt(event.clientX);
+    this._dragFromX = event.clientX;
+    window.addEventListener('pointermove', this._onMove);
+    window.addEventListener('pointerup', this._onUp);
+  };
+
+  private _onMove = (event: PointerEvent): void => {
+    this._placeBrush(this._dragFrom, this._percentAt(event.clientX));
+  };
+
+  private _onUp = (event: PointerEvent): void => {
+    const from = this._dragFrom;
+    const to = this._percentAt(event.clientX);
+    const moved = Math.abs(event.clientX - this._dragFromX);
+    this._endDrag();
+    if (moved < MIN_BRUSH_PX) {
+      this._placeBrush();
+      return;
+    }
+    const t0 = (Math.min(from, to) / 100) * this._end;
+    const t1 = (Math.max(from, to) / 100) * this._end;
+    this._onZoom([t0, t1]);
+  };
+
+  private _onDblClick = (): void => {
+    this._onZoom(null);
+  };
+
+  private _endDrag(): void {
+    window.removeEventListener('pointermove', this._onMove);
+    window.removeEventListener('pointerup', this._onUp);
+  }
+
+  private _onZoom: (window: TimeWindow | null) => void;
+  private _canvas: HTMLCanvasElement;
+  private _brush: HTMLElement;
+  private _reset: HTMLButtonElement;
+  private _resizeObserver: ResizeObserver | null = null;
+  private _trace: Trace | null = null;
+  private _end = 1;
+  private _window: TimeWindow | null = null;
+  private _width = 0;
+  private _frame = 0;
+  private _dragFrom = 0;
+  private _dragFromX = 0;
+}
