@@ -95,6 +95,7 @@ async function main() {
     payloads: {},
     firstPaint: {},
     expandAll: {},
+    search: {},
     scroll: {},
     live: {}
   };
@@ -135,6 +136,13 @@ async function main() {
         const { samples, timedOut, error } = await repeat(lab, p, 'expandAll', [p.key], p.runs);
         results.expandAll[p.key] = { samples, timedOut, error };
         log(`  expand all: ${fmtRuns(samples.map(s => s.paint), timedOut, error)}`);
+      }
+      {
+        const { samples, timedOut, error } = await repeat(lab, p, 'search', [p.key], Math.min(3, p.runs));
+        results.search[p.key] = { samples, timedOut, error };
+        const first = samples.map(s => s.first.ms);
+        const again = samples.map(s => s.again.ms);
+        log(`  search: first query ${fmtRuns(first, timedOut, error)}; next query ${fmtRuns(again, false, undefined)}`);
       }
 
       const sc = {};
@@ -421,6 +429,24 @@ function markdown(r) {
     L.push(`| ${k} | ${cell(s, 'click', e.timedOut, o)} | **${cell(s, 'paint', e.timedOut, o)}** | ${rows} | ${s.length} |`);
   }
   L.push('');
+
+  if (r.search && Object.keys(r.search).length) {
+    L.push('## 2b. Search (`view.search(query)`, synchronous)');
+    L.push('');
+    L.push(
+      'The first query of a payload builds its text index (names, kinds, attributes, inputs, outputs, events; once per ' +
+        'payload), later queries only scan it. Then the matches are marked and the current one revealed.'
+    );
+    L.push('');
+    L.push('| payload | first query ("invoice") | next query ("refund") | two terms ("weather paris") | matches (first) | n |');
+    L.push('|---|---:|---:|---:|---:|---:|');
+    for (const [k, e] of Object.entries(r.search)) {
+      const s = e.samples;
+      const col = name => (s.length ? `${fmt(median(s.map(x => x[name].ms)))} ms` : e.timedOut ? 'timed out' : '–');
+      L.push(`| ${k} | ${col('first')} | ${col('again')} | ${col('twoTerms')} | ${s.length ? s[0].first.matches.toLocaleString('en-US') : '–'} | ${s.length} |`);
+    }
+    L.push('');
+  }
 
   L.push('## 3. Scroll frame time (one viewport per frame, 60 frames)');
   L.push('');

@@ -111,6 +111,37 @@
     },
 
     /**
+     * Search: the first query of a trace builds its text index (once per
+     * payload), later queries reuse it. Synchronous time of view.search(),
+     * matches found, and the next frame.
+     */
+    async search(key) {
+      const payload = structuredClone(state.payloads[key]);
+      const m = mount(NBTRACE);
+      await m.r.renderModel(model(NBTRACE, payload));
+      await twoFrames();
+      const view = m.r.views[0];
+      if (!view || typeof view.search !== 'function') {
+        unmount(m);
+        throw new Error('no TraceView.search');
+      }
+      const out = {};
+      for (const [name, query] of [
+        ['first', 'invoice'],
+        ['again', 'refund'],
+        ['twoTerms', 'weather paris']
+      ]) {
+        const t0 = performance.now();
+        view.search(query);
+        const t1 = performance.now();
+        await twoFrames();
+        out[name] = { ms: t1 - t0, paint: performance.now() - t0, matches: view.searchState.matches.length };
+      }
+      unmount(m);
+      return out;
+    },
+
+    /**
      * Scroll frame times: scrollTop moves by one viewport height per frame for
      * `frames` frames (wrapping to the top at the end); rAF-to-rAF intervals.
      * nbtrace: the tree viewport after "Expand all"; JSON: the host (the

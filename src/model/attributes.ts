@@ -213,25 +213,26 @@ export function unwrapAnyValue(root: unknown): unknown {
  * `[{key, value}]` → object. Values are AnyValues (OTLP, Databricks V4) or
  * plain values (MLflow REST tags); `decode` post-processes each value.
  */
-export function kvListToObject(list: unknown[], decode: (v: unknown) => unknown = v => v): Obj {
+export function kvListToObject(list: unknown[], decode: (v: unknown, key: string) => unknown = v => v): Obj {
   const out: Obj = {};
   for (const kv of list) {
     if (isObject(kv) && (typeof kv.key === 'string' || typeof kv.key === 'number')) {
-      out[String(kv.key)] = decode(unwrapAnyValue(kv.value));
+      const key = String(kv.key);
+      out[key] = decode(unwrapAnyValue(kv.value), key);
     }
   }
   return out;
 }
 
 /** Attributes given as an object or as a key/value list, each value passed through `decode`. */
-export function attributeMap(v: unknown, decode: (v: unknown) => unknown = x => x): Obj {
+export function attributeMap(v: unknown, decode: (v: unknown, key: string) => unknown = x => x): Obj {
   if (Array.isArray(v)) {
     return kvListToObject(v, decode);
   }
   if (isObject(v)) {
     const out: Obj = {};
     for (const k in v) {
-      out[k] = decode(v[k]);
+      out[k] = decode(v[k], k);
     }
     return out;
   }

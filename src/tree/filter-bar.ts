@@ -2,6 +2,9 @@
  * The "Filters" panel under the search box (a native <details>, closed by
  * default): kind, errors only, slower than X ms; one level deeper/shallower;
  * collapse spans shorter than X ms; critical path. DOM only; the view acts.
+ * The controls are built when the panel is first opened: form controls
+ * (number inputs, selects) are costly to create, and most traces never
+ * need them.
  */
 import { SpanFilter } from './filters';
 
@@ -20,6 +23,33 @@ export class FilterBar {
     const summary = document.createElement('summary');
     summary.textContent = 'Filters';
     this.node.appendChild(summary);
+    this.node.addEventListener('toggle', () => {
+      if (this.node.open && !this._built) {
+        this._build();
+      }
+    });
+  }
+
+  readonly node: HTMLDetailsElement;
+
+  /** The kinds to offer (present in the trace; asked only once the panel is built); keeps the current choice. */
+  setKinds(kinds: () => readonly string[]): void {
+    this._kinds = kinds;
+    if (this._built) {
+      this._renderKinds();
+    }
+  }
+
+  /** Build the controls now (the panel does it when first opened). */
+  build(): void {
+    if (!this._built) {
+      this._build();
+    }
+  }
+
+  private _build(): void {
+    this._built = true;
+    const actions = this._actions;
     const body = document.createElement('div');
     body.className = 'nbtrace-filters-body';
     this.node.appendChild(body);
@@ -56,12 +86,11 @@ export class FilterBar {
     this._critical.type = 'checkbox';
     this._critical.addEventListener('change', () => actions.criticalPath(this._critical.checked));
     body.appendChild(labelled('critical path', this._critical, true));
+    this._renderKinds();
   }
 
-  readonly node: HTMLDetailsElement;
-
-  /** The kinds to offer (present in the trace); keeps the current choice. */
-  setKinds(kinds: readonly string[]): void {
+  private _renderKinds(): void {
+    const kinds = this._kinds();
     const key = kinds.join('\n');
     if (key === this._kindsKey) {
       return;
@@ -83,11 +112,13 @@ export class FilterBar {
   };
 
   private _actions: FilterBarActions;
-  private _kind: HTMLSelectElement;
-  private _errors: HTMLInputElement;
-  private _slower: HTMLInputElement;
-  private _shorter: HTMLInputElement;
-  private _critical: HTMLInputElement;
+  private _built = false;
+  private _kinds: () => readonly string[] = () => [];
+  private _kind!: HTMLSelectElement;
+  private _errors!: HTMLInputElement;
+  private _slower!: HTMLInputElement;
+  private _shorter!: HTMLInputElement;
+  private _critical!: HTMLInputElement;
   private _kindsKey: string | null = null;
 }
 

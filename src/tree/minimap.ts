@@ -2,8 +2,10 @@
  * The overview of the whole trace above the tree: every span as a thin line
  * (canvas; rows in tree order squeezed into its height), with a brush to zoom
  * the timeline into a time window. Drag to zoom, double-click (or the reset
- * button) to see the whole trace again. Drawing waits for the next animation
- * frame, so a burst of live updates draws once.
+ * button) to see the whole trace again. By keyboard (the overview is
+ * focusable): + / - zoom around the window's centre, ← / → pan, 0 or Escape
+ * resets. Drawing waits for idle time, so it
+ * never delays the tree's first paint and a burst of live updates draws once.
  */
 import { Trace } from '../model/types';
 import { TimeWindow } from './timeline';
@@ -31,6 +33,11 @@ export class Minimap {
     this._reset.addEventListener('click', () => onZoom(null));
     this.node.append(this._canvas, this._brush, this._reset);
     this.node.title = 'Overview: drag to zoom the timeline, double-click to see the whole trace';
+    this.node.tabIndex = 0;
+    this.node.setAttribute('role', 'group');
+    this.node.setAttribute('aria-label', 'Timeline overview: + and - zoom, arrow keys pan, 0 resets');
+    this.node.setAttribute('data-lm-suppress-shortcuts', 'true');
+    this.node.addEventListener('keydown', this._onKeyDown);
     this.node.addEventListener('pointerdown', this._onDown);
     this.node.addEventListener('dblclick', this._onDblClick);
     if (typeof ResizeObserver !== 'undefined') {
@@ -60,19 +67,32 @@ export class Minimap {
   dispose(): void {
     this._resizeObserver?.disconnect();
     if (this._frame) {
-      cancelAnimationFrame(this._frame);
+      if (this._idle) {
+        cancelIdleCallback(this._frame);
+      } else {
+        cancelAnimationFrame(this._frame);
+      }
+      this._frame = 0;
     }
     this._endDrag();
   }
 
+  /** Draw when the browser is idle (after the tree's first paint), at the latest 200 ms later. */
   private _schedule(): void {
-    if (this._frame || this._width <= 0 || typeof requestAnimationFrame === 'undefined') {
+    if (this._frame || this._width <= 0) {
       return;
     }
-    this._frame = requestAnimationFrame(() => {
+    const draw = (): void => {
       this._frame = 0;
       this._draw();
-    });
+    };
+    if (typeof requestIdleCallback !== 'undefined') {
+      this._frame = requestIdleCallback(draw, { timeout: 200 });
+      this._idle = true;
+    } else if (typeof requestAnimationFrame !== 'undefined') {
+      this._frame = requestAnimationFrame(draw);
+      this._idle = false;
+    }
   }
 
   private _draw(): void {
@@ -148,6 +168,16 @@ export class Minimap {
     this._onZoom([t0, t1]);
   };
 
+  private _onKeyDown = (event: KeyboardEvent): void => {
+    const next = keyZoom(event.key, this._window, this._end);
+    if (next === undefined) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    this._onZoom(next);
+  };
+
   private _onDblClick = (): void => {
     this._onZoom(null);
   };
@@ -167,6 +197,39 @@ export class Minimap {
   private _window: TimeWindow | null = null;
   private _width = 0;
   private _frame = 0;
+  private _idle = false;
   private _dragFrom = 0;
   private _dragFromX = 0;
+}
+
+/**
+ * The zoom window after a key in the overview (undefined: not a zoom key):
+ * "+"/"=" halves the window around its centre, "-" doubles it, arrows move it
+ * by a tenth of the trace, "0"/Escape resets. Stays within [0, end].
+ */
+export function keyZoom(key: string, window: TimeWindow | null, end: number): TimeWindow | null | undefined {
+  const [a, b] = window ?? [0, end];
+  const mid = (a + b) / 2;
+  const width = b - a;
+  const clampWindow = (from: number, to: number): TimeWindow | null => {
+    const w = Math.min(end, to - from);
+    const start = Math.max(0, Math.min(end - w, from));
+    return w >= end ? null : [start, start + w];
+  };
+  switch (key) {
+    case '+':
+    case '=':
+      return clampWindow(mid - width / 4, mid + width / 4);
+    case '-':
+      return clampWindow(mid - width, mid + width);
+    case 'ArrowLeft':
+      return window ? clampWindow(a - end / 10, b - end / 10) : null;
+    case 'ArrowRight':
+      return window ? clampWindow(a + end / 10, b + end / 10) : null;
+    case '0':
+    case 'Escape':
+      return window ? null : undefined;
+    default:
+      return undefined;
+  }
 }

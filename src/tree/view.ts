@@ -186,7 +186,8 @@ export class TraceView extends TraceViewCore {
   protected onRender(): void {
     this._minimap.render(this._trace, this.now, this._zoom);
     this._searchBar.setHasErrors(this._trace.spans.some(s => s.status === 'ERROR'));
-    this._filterBar.setKinds(kindsOf(this._trace));
+    const trace = this._trace;
+    this._filterBar.setKinds(() => kindsOf(trace));
     this._renderSearchCount();
   }
 

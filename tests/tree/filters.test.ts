@@ -5,6 +5,7 @@
 import { Trace } from '../../src/model/types';
 import { filterActive, keptSpans, kindsOf, NO_FILTER, passesFilter } from '../../src/tree/filters';
 import { criticalPath } from '../../src/tree/insight';
+import { keyZoom } from '../../src/tree/minimap';
 import { typeAheadIndex } from '../../src/tree/keyboard';
 import { buildRows } from '../../src/tree/rows';
 import { ExpansionState } from '../../src/tree/state';
@@ -73,7 +74,11 @@ describe('filters', () => {
   it('the filter panel drives the view (kind select, errors only, slower than)', () => {
     const view = new TraceView(trace());
     document.body.appendChild(view.node);
-    const panel = view.node.querySelector('.nbtrace-filters')!;
+    const panel = view.node.querySelector<HTMLDetailsElement>('.nbtrace-filters')!;
+    // The controls are built when the panel first opens.
+    expect(panel.querySelector('select')).toBeNull();
+    panel.open = true;
+    panel.dispatchEvent(new Event('toggle'));
     const select = panel.querySelector('select')!;
     expect(Array.from(select.options).map(o => o.value)).toEqual(['', 'LLM', 'TOOL', 'UNKNOWN', 'AGENT', 'CHAIN']);
     select.value = 'TOOL';
@@ -191,6 +196,34 @@ describe('zoom', () => {
     view.zoom(null);
     expect(bar('plan').style.visibility).toBe('');
     expect(view.node.querySelector('.nbtrace-tick')!.textContent).toBe('0 ms');
+    view.dispose();
+  });
+});
+
+describe('overview keys', () => {
+  it('zoom in, out, pan and reset, within the trace', () => {
+    expect(keyZoom('+', null, 100)).toEqual([25, 75]);
+    expect(keyZoom('+', [25, 75], 100)).toEqual([37.5, 62.5]);
+    expect(keyZoom('-', [37.5, 62.5], 100)).toEqual([25, 75]);
+    expect(keyZoom('-', [25, 75], 100)).toBeNull(); // back to the whole trace
+    expect(keyZoom('ArrowRight', [25, 75], 100)).toEqual([35, 85]);
+    expect(keyZoom('ArrowRight', [45, 95], 100)).toEqual([50, 100]); // stops at the end
+    expect(keyZoom('ArrowLeft', [5, 55], 100)).toEqual([0, 50]);
+    expect(keyZoom('ArrowLeft', null, 100)).toBeNull();
+    expect(keyZoom('0', [25, 75], 100)).toBeNull();
+    expect(keyZoom('Escape', null, 100)).toBeUndefined(); // nothing to reset: Escape stays with the notebook
+    expect(keyZoom('x', [25, 75], 100)).toBeUndefined();
+  });
+
+  it('the overview takes the keys and zooms the view', () => {
+    const view = new TraceView(trace());
+    document.body.appendChild(view.node);
+    const map = view.node.querySelector<HTMLElement>('.nbtrace-minimap')!;
+    expect(map.tabIndex).toBe(0);
+    map.dispatchEvent(new KeyboardEvent('keydown', { key: '+', bubbles: true, cancelable: true }));
+    expect(view.zoomWindow).toEqual([25, 75]);
+    map.dispatchEvent(new KeyboardEvent('keydown', { key: '0', bubbles: true, cancelable: true }));
+    expect(view.zoomWindow).toBeNull();
     view.dispose();
   });
 });
