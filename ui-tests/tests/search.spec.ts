@@ -84,6 +84,12 @@ test('search finds, reveals and steps through nested matches', async ({ page, tm
   await expect(tree.locator('[role="treeitem"]', { hasText: 'answer' })).toHaveCount(0);
   await expect(tree.locator('[role="treeitem"]')).toHaveCount(7);
   await renderer.screenshot({ path: path.join(SCREENSHOTS, 'search.png') });
+  await renderer.locator('.nbtrace-filters > summary').click();
+  await renderer.getByLabel('critical path').check();
+  await page.theme.setDarkTheme();
+  await renderer.screenshot({ path: path.join(SCREENSHOTS, 'search-dark.png') });
+  await page.theme.setLightTheme();
+  await renderer.getByLabel('critical path').uncheck();
   await renderer.getByLabel('matches only').uncheck();
   await expect(tree.locator('[role="treeitem"]', { hasText: 'answer' })).toHaveCount(1);
 
