@@ -101,23 +101,29 @@ export class Minimap {
     if (!trace || !ctx) {
       return;
     }
-    this._canvas.width = this._width;
+    const width = this._width;
+    this._canvas.width = width;
     const style = getComputedStyle(this.node);
     const color = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
-    ctx.clearRect(0, 0, this._width, HEIGHT);
-    const spans = trace.spans;
-    const n = spans.length;
-    const rowH = Math.max(1, Math.min(4, HEIGHT / Math.max(1, n)));
-    const x = (t: number): number => (t / this._end) * this._width;
-    const normal = color('--jp-brand-color1', '#1976d2');
-    const error = color('--jp-error-color1', '#d32f2f');
-    const running = color('--jp-warn-color1', '#f57c00');
-    for (let i = 0; i < n; i++) {
-      const s = spans[i];
-      const y = n <= HEIGHT / rowH ? i * rowH : Math.floor((i * HEIGHT) / n);
-      const end = s.end ?? this._end;
-      ctx.fillStyle = s.status === 'ERROR' ? error : s.end === undefined ? running : normal;
-      ctx.fillRect(x(s.start), y, Math.max(1, x(end) - x(s.start)), Math.max(1, rowH - (rowH > 2 ? 1 : 0)));
+    // Paint colours by priority: an error shows over a running span over a plain one.
+    const palette = ['', color('--jp-brand-color1', '#1976d2'), color('--jp-warn-color1', '#f57c00'), color('--jp-error-color1', '#d32f2f')];
+    ctx.clearRect(0, 0, width, HEIGHT);
+    const cells = overviewCells(trace, this._end, width, HEIGHT);
+    // One rectangle per run of equal cells: O(width × height) draw calls at most, whatever the span count.
+    for (let y = 0; y < cells.rows; y++) {
+      const row = cells.data.subarray(y * width, (y + 1) * width);
+      for (let x = 0; x < width; ) {
+        const c = row[x];
+        let x2 = x + 1;
+        while (x2 < width && row[x2] === c) {
+          x2++;
+        }
+        if (c > 0) {
+          ctx.fillStyle = palette[c];
+          ctx.fillRect(x, y * cells.rowHeight, x2 - x, Math.max(1, cells.rowHeight - (cells.rowHeight > 2 ? 1 : 0)));
+        }
+        x = x2;
+      }
     }
   }
 
@@ -232,4 +238,36 @@ export function keyZoom(key: string, window: TimeWindow | null, end: number): Ti
     default:
       return undefined;
   }
+}
+
+/**
+ * The overview as a grid of cells (rows × width px): 0 empty, 1 span, 2
+ * running span, 3 error (the highest wins). Spans in tree order are squeezed
+ * into the rows; every span marks at least one pixel.
+ */
+export function overviewCells(
+  trace: Trace,
+  end: number,
+  width: number,
+  height: number
+): { data: Uint8Array; rows: number; rowHeight: number } {
+  const n = trace.spans.length;
+  const rowHeight = Math.max(1, Math.min(4, Math.floor(height / Math.max(1, n))));
+  const rows = Math.max(1, Math.min(n, Math.floor(height / rowHeight)));
+  const data = new Uint8Array(rows * width);
+  const scale = end > 0 ? width / end : 0;
+  for (let i = 0; i < n; i++) {
+    const s = trace.spans[i];
+    const y = Math.min(rows - 1, Math.floor((i * rows) / n));
+    const x0 = Math.max(0, Math.min(width - 1, Math.floor(s.start * scale)));
+    const x1 = Math.max(x0 + 1, Math.min(width, Math.ceil((s.end ?? end) * scale)));
+    const c = s.status === 'ERROR' ? 3 : s.end === undefined ? 2 : 1;
+    const base = y * width;
+    for (let x = x0; x < x1; x++) {
+      if (data[base + x] < c) {
+        data[base + x] = c;
+      }
+    }
+  }
+  return { data, rows, rowHeight };
 }

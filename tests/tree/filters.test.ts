@@ -5,7 +5,7 @@
 import { Trace } from '../../src/model/types';
 import { filterActive, keptSpans, kindsOf, NO_FILTER, passesFilter } from '../../src/tree/filters';
 import { criticalPath } from '../../src/tree/insight';
-import { keyZoom } from '../../src/tree/minimap';
+import { keyZoom, overviewCells } from '../../src/tree/minimap';
 import { typeAheadIndex } from '../../src/tree/keyboard';
 import { buildRows } from '../../src/tree/rows';
 import { ExpansionState } from '../../src/tree/state';
@@ -225,5 +225,22 @@ describe('overview keys', () => {
     map.dispatchEvent(new KeyboardEvent('keydown', { key: '0', bubbles: true, cancelable: true }));
     expect(view.zoomWindow).toBeNull();
     view.dispose();
+  });
+});
+
+describe('overview cells', () => {
+  it('squeezes spans into rows, marks at least a pixel each, errors win', () => {
+    const t = trace(); // 8 spans over 100 ms
+    const { data, rows, rowHeight } = overviewCells(t, 100, 10, 32);
+    expect(rows).toBe(8);
+    expect(rowHeight).toBe(4);
+    const row = (y: number) => Array.from(data.subarray(y * 10, y * 10 + 10)).join('');
+    expect(row(0)).toBe('1111111111'); // root 0–100
+    expect(row(1)).toBe('1000000000'); // plan 0–10
+    expect(row(5)).toBe('0333300000'); // fetch 12–50 (px 1–4), an error
+    const many = overviewCells(parseSpecs(Array.from({ length: 1000 }, (_, i) => ({ id: `s${i}`, start: i, end: i + 1 }))), 1000, 100, 32);
+    expect(many.rows).toBe(32);
+    expect(many.rowHeight).toBe(1);
+    expect(many.data.length).toBe(3200); // bounded by the canvas, not by the span count
   });
 });

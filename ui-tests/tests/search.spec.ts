@@ -124,3 +124,26 @@ test('the overview brush zooms the timeline; double-click resets', async ({ page
   await expect(firstTick).toHaveText('0 ms');
   await expect(answerBar).toBeVisible();
 });
+
+test('keyboard only: into the tree, down to a nested span, its details; type-ahead', async ({ page, tmpPath }) => {
+  const renderer = await showTrace(page, tmpPath, agentTrace(), 'keys.ipynb');
+  const tree = renderer.getByRole('tree');
+  // Landing on the tree by keyboard (as Tab does) selects the first span.
+  await tree.focus();
+  const selected = tree.locator('[role="treeitem"][aria-selected="true"]');
+  await expect(selected).toContainText('agent');
+  // → on an open span steps into it; on a closed one opens it: down to level 6.
+  for (let i = 0; i < 12 && (await selected.getAttribute('aria-level')) !== '6'; i++) {
+    await page.keyboard.press('ArrowRight');
+  }
+  await expect(selected).toHaveAttribute('aria-level', '6');
+  await expect(selected).toContainText('tool.weather');
+  const detail = renderer.getByRole('region', { name: 'Span details' });
+  await expect(detail).toContainText('Paris');
+  await page.keyboard.press('ArrowDown');
+  await expect(detail).toContainText('Lyon');
+  // Type-ahead: the first letters of a name jump to it.
+  await page.keyboard.type('ans');
+  await expect(selected).toContainText('answer');
+  await expect(tree).toBeFocused();
+});
