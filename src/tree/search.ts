@@ -131,16 +131,42 @@ function fieldMatches(s: Span, key: string, value: string): boolean {
   return false;
 }
 
-/** Searchable text per span of one trace, built on the first search and kept with the trace. */
+/**
+ * Searchable text per span of one trace, kept with the trace: built ahead in
+ * idle time (prebuildIndex) or, what is missing, on the first search.
+ */
 const textsOf = new WeakMap<Trace, string[]>();
 
 function texts(trace: Trace): string[] {
   let t = textsOf.get(trace);
   if (!t) {
-    t = trace.spans.map(spanText);
+    t = [];
     textsOf.set(trace, t);
   }
+  for (let i = t.length; i < trace.spans.length; i++) {
+    t.push(spanText(trace.spans[i]));
+  }
   return t;
+}
+
+/**
+ * Build part of the trace's search index while `hasTime()` says there is time
+ * (an idle callback's deadline), in chunks; true when it is complete.
+ */
+export function prebuildIndex(trace: Trace, hasTime: () => boolean): boolean {
+  let t = textsOf.get(trace);
+  if (!t) {
+    t = [];
+    textsOf.set(trace, t);
+  }
+  const n = trace.spans.length;
+  while (t.length < n && hasTime()) {
+    const stop = Math.min(n, t.length + 500);
+    for (let i = t.length; i < stop; i++) {
+      t.push(spanText(trace.spans[i]));
+    }
+  }
+  return t.length >= n;
 }
 
 /** The spans matching every term, in tree order (Trace.spans order); none for no terms. */

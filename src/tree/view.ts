@@ -12,6 +12,7 @@ import { collapseShorterThan, keptSpans, kindsOf, maxDepth, NO_FILTER, SpanFilte
 import { criticalPath, nextError } from './insight';
 import { Minimap } from './minimap';
 import { RowContext } from './row';
+import { prebuildIndex } from './search';
 import { parentOf, revealSpan } from './rows';
 import { SearchBar } from './search-bar';
 import { SearchState } from './search-state';
@@ -161,6 +162,9 @@ export class TraceView extends TraceViewCore {
   }
 
   dispose(): void {
+    if (this._indexJob) {
+      cancelIdleCallback(this._indexJob);
+    }
     this._searchBar.dispose();
     this._minimap.dispose();
     super.dispose();
@@ -184,11 +188,33 @@ export class TraceView extends TraceViewCore {
   }
 
   protected onRender(): void {
+    this._scheduleIndex();
     this._minimap.render(this._trace, this.now, this._zoom);
     this._searchBar.setHasErrors(this._trace.spans.some(s => s.status === 'ERROR'));
     const trace = this._trace;
     this._filterBar.setKinds(() => kindsOf(trace));
     this._renderSearchCount();
+  }
+
+  /**
+   * Build the search index of a big, finished trace in idle time, so the
+   * first search does not pay for it (a running trace changes too often).
+   */
+  private _scheduleIndex(): void {
+    const trace = this._trace;
+    if (trace.state === 'IN_PROGRESS' || trace.spans.length < INDEX_AHEAD_MIN_SPANS || typeof requestIdleCallback === 'undefined') {
+      return;
+    }
+    const step = (deadline: IdleDeadline): void => {
+      this._indexJob = 0;
+      if (this._trace === trace && !prebuildIndex(trace, () => deadline.timeRemaining() > 2)) {
+        this._indexJob = requestIdleCallback(step);
+      }
+    };
+    if (this._indexJob) {
+      cancelIdleCallback(this._indexJob);
+    }
+    this._indexJob = requestIdleCallback(step);
   }
 
   private _afterSearchMove(): void {
@@ -219,4 +245,8 @@ export class TraceView extends TraceViewCore {
   private _critical: Set<Span> | null = null;
   private _zoom: TimeWindow | null = null;
   private _source: unknown = undefined;
+  private _indexJob = 0;
 }
+
+/** Smaller traces index on the first search in a few ms: not worth an idle job. */
+const INDEX_AHEAD_MIN_SPANS = 5000;

@@ -4,7 +4,7 @@
  */
 import { Trace } from '../../src/model/types';
 import { nextError, selfTime, spansWithErrorBelow } from '../../src/tree/insight';
-import { highlightRanges, parseQuery, searchSpans, withAncestors } from '../../src/tree/search';
+import { highlightRanges, parseQuery, prebuildIndex, searchSpans, withAncestors } from '../../src/tree/search';
 import { TraceView } from '../../src/tree/view';
 import { parseSpecs, spanHex, SpanSpec } from '../helpers/synthetic';
 
@@ -280,5 +280,24 @@ describe('TraceView search', () => {
     expect(facts).toContain('Self time');
     expect(facts).toContain('4 ms'); // 80 ms minus children covering 12–88
     view.dispose();
+  });
+});
+
+describe('search index built ahead', () => {
+  it('prebuilds in chunks while there is time, and the search gives the same matches', () => {
+    const specs: SpanSpec[] = [{ id: 'root', start: 0, end: 2000 }];
+    for (let i = 0; i < 1200; i++) {
+      specs.push({ id: `s${i}`, parent: 'root', start: i, end: i + 1, attributes: { n: `item ${i}` } });
+    }
+    const t = parseSpecs(specs);
+    let calls = 0;
+    // One chunk per "idle slice": not done after the first, done after enough of them.
+    expect(prebuildIndex(t, () => calls++ < 1)).toBe(false);
+    calls = 0;
+    while (!prebuildIndex(t, () => calls++ % 2 === 0)) {
+      // next idle slice
+    }
+    expect(names(searchSpans(t, parseQuery('"item 1199"')))).toEqual(['s1199']);
+    expect(searchSpans(t, parseQuery('item')).length).toBe(1200);
   });
 });
