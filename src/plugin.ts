@@ -41,7 +41,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         showPayload(content, view.traceJson());
         const widget = new MainAreaWidget({ content });
         widget.id = `nbtrace-tab-${++tabCount}`;
-        widget.title.label = `Trace: ${view.trace.name}`;
+        // A running trace is copied as it is now: the tab does not follow the cell.
+        const running = view.trace.state === 'IN_PROGRESS';
+        widget.title.label = `Trace: ${view.trace.name}${running ? ' (snapshot)' : ''}`;
         widget.title.caption = `Trace ${view.trace.id}`;
         widget.title.closable = true;
         app.shell.add(widget, 'main');

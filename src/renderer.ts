@@ -23,11 +23,15 @@ export function getActiveTraceView(): TraceView | null {
 }
 
 export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
-  /** `maxVisibleRows` overrides the setting (a trace in its own tab shows more rows). */
-  constructor(options: IRenderMime.IRendererOptions & { maxVisibleRows?: number }) {
+  /**
+   * `maxVisibleRows` overrides the setting (a trace in its own tab shows more
+   * rows); `snapshot` freezes running traces (a copy that gets no updates).
+   */
+  constructor(options: IRenderMime.IRendererOptions & { maxVisibleRows?: number; snapshot?: boolean }) {
     super();
     this._mimeType = options.mimeType;
     this._maxVisibleRows = options.maxVisibleRows;
+    this._snapshot = options.snapshot === true;
     this._unsubscribe = onSettingsChanged(this._onSettings);
     this.addClass('nbtrace-root');
     this.node.addEventListener('focusin', this._onFocusIn);
@@ -80,6 +84,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     const settings = getSettings();
+    this._expansionKey = `${settings.defaultExpandDepth}/${settings.maxAutoExpandChildren}`;
     const cap = settings.maxTracesPerOutput;
     this._shownCap = cap;
     this._traceCount = result.traces.length;
@@ -97,7 +102,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
           },
           maxVisibleRows: this._maxVisibleRows ?? settings.maxVisibleRows,
           rowHeight: rowHeightFor(settings.rowDensity),
-          timelineVisible: settings.timelineVisible
+          timelineVisible: settings.timelineVisible,
+          snapshot: this._snapshot
         });
       }
       // "Copy JSON" copies what the output holds, when it holds this one trace.
@@ -189,6 +195,13 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     if (this._data !== undefined && cap !== this._shownCap && this._traceCount > Math.min(cap, this._shownCap)) {
       this._render(this._data);
     }
+    // New expansion defaults only when they changed: re-applying them would undo "± level".
+    const expansionKey = `${s.defaultExpandDepth}/${s.maxAutoExpandChildren}`;
+    const expansion =
+      expansionKey !== this._expansionKey
+        ? { defaultDepth: s.defaultExpandDepth, maxAutoExpandChildren: s.maxAutoExpandChildren }
+        : undefined;
+    this._expansionKey = expansionKey;
     for (const view of this._order) {
       view.applyDisplay(
         {
@@ -196,12 +209,15 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
           rowHeight: rowHeightFor(s.rowDensity),
           timelineVisible: s.timelineVisible
         },
-        { defaultDepth: s.defaultExpandDepth, maxAutoExpandChildren: s.maxAutoExpandChildren }
+        expansion
       );
     }
   };
 
   private _maxVisibleRows: number | undefined;
+  private _snapshot: boolean;
+  /** The expansion defaults the views were last given ("depth/children"). */
+  private _expansionKey = '';
   private _unsubscribe: () => void;
   private _data: unknown = undefined;
   /** The cap on traces the last render applied, and how many traces the payload had. */

@@ -15,11 +15,10 @@ export const TAB_VISIBLE_ROWS = 40;
 export const VIEWER_FACTORY = 'Trace Viewer';
 export const TRACE_FILE_TYPE = 'nbtrace-trace';
 
-/** A renderer for a main-area widget. */
+/** A renderer for a main-area widget: more rows, and a snapshot (running traces do not tick on). */
 export function createTraceWidget(): TraceRenderer {
-  const r = new TraceRenderer({ mimeType: MIME_TYPE, maxVisibleRows: TAB_VISIBLE_ROWS } as IRenderMime.IRendererOptions & {
-    maxVisibleRows: number;
-  });
+  const options = { mimeType: MIME_TYPE, maxVisibleRows: TAB_VISIBLE_ROWS, snapshot: true };
+  const r = new TraceRenderer(options as IRenderMime.IRendererOptions & typeof options);
   r.addClass('nbtrace-tab');
   return r;
 }
@@ -45,6 +44,9 @@ class TraceFileView extends Widget {
     this._renderer = createTraceWidget();
     layout.addWidget(this._renderer);
     void context.ready.then(() => {
+      if (this.isDisposed) {
+        return; // closed before the file arrived
+      }
       this._render();
       context.model.contentChanged.connect(this._render, this);
     });

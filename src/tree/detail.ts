@@ -3,6 +3,7 @@
  * All payload text is written as text; exception stack traces monospaced.
  */
 import { Span, SpanEvent, TokenUsage, Trace } from '../model/types';
+import { sameJson } from '../model/span-memo';
 import { copyButton, spanJson } from './copy';
 import { formatCount, formatDuration } from './format';
 import { selfTime } from './insight';
@@ -175,15 +176,16 @@ function events(list: SpanEvent[]): HTMLElement {
 
 /**
  * What the detail panel shows of a span, cheaply: a newer payload re-renders
- * the panel only when this changes (ids, end, status, counts of events,
- * attributes and children — a span's inputs/outputs are set when it starts
- * or ends, which the end time already covers).
+ * the panel only when this changes (name, ids, end, status, counts of events,
+ * attributes and children) or when the attribute values differ (the view
+ * checks that apart: sameDetail).
  */
 export function detailSignature(span: Span | null): string | null {
   if (!span) {
     return null;
   }
   return [
+    span.name,
     span.id,
     span.end,
     span.status,
@@ -193,4 +195,13 @@ export function detailSignature(span: Span | null): string | null {
     span.children.length,
     span.tokens?.total
   ].join('|');
+}
+
+/** Does the panel of `prev` still show `next` correctly? (Same signature and equal attribute values.) */
+export function sameDetail(prev: Span | null, prevSignature: string | null | undefined, next: Span | null): boolean {
+  if (prevSignature === undefined || detailSignature(next) !== prevSignature) {
+    return false;
+  }
+  // A live snapshot reuses an unchanged span's attributes object (model/span-memo.ts): then no walk.
+  return !prev || !next || prev.attributes === next.attributes || sameJson(prev.attributes, next.attributes);
 }

@@ -154,6 +154,12 @@ export class Minimap {
     this._dragFromX = event.clientX;
     window.addEventListener('pointermove', this._onMove);
     window.addEventListener('pointerup', this._onUp);
+    window.addEventListener('pointercancel', this._onCancel);
+  };
+
+  private _onCancel = (): void => {
+    this._endDrag();
+    this._placeBrush();
   };
 
   private _onMove = (event: PointerEvent): void => {
@@ -191,6 +197,7 @@ export class Minimap {
   private _endDrag(): void {
     window.removeEventListener('pointermove', this._onMove);
     window.removeEventListener('pointerup', this._onUp);
+    window.removeEventListener('pointercancel', this._onCancel);
   }
 
   private _onZoom: (window: TimeWindow | null) => void;
@@ -229,9 +236,9 @@ export function keyZoom(key: string, window: TimeWindow | null, end: number): Ti
     case '-':
       return clampWindow(mid - width, mid + width);
     case 'ArrowLeft':
-      return window ? clampWindow(a - end / 10, b - end / 10) : null;
+      return window ? clampWindow(a - end / 10, b - end / 10) : undefined;
     case 'ArrowRight':
-      return window ? clampWindow(a + end / 10, b + end / 10) : null;
+      return window ? clampWindow(a + end / 10, b + end / 10) : undefined;
     case '0':
     case 'Escape':
       return window ? null : undefined;

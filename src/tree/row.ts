@@ -52,6 +52,7 @@ function rowKey(r: Row, ctx: RowContext): string {
     s.children.length,
     s.parentId,
     r.expanded,
+    r.hasChildren,
     r.posInSet,
     r.setSize,
     s.id === ctx.selectedId,
@@ -118,6 +119,22 @@ function matchState(s: Span, ctx: RowContext): string {
     return '';
   }
   return s.id === q.currentId ? 'current' : q.matchIds.has(s.id) ? 'match' : 'other';
+}
+
+/**
+ * An icon's spoken name: role="img" with the label (a plain span's aria-label
+ * is not read); hidden from screen readers while it has nothing to say.
+ */
+function iconLabel(el: HTMLElement, label: string): void {
+  if (label) {
+    el.setAttribute('role', 'img');
+    el.setAttribute('aria-label', label);
+    el.removeAttribute('aria-hidden');
+  } else {
+    el.removeAttribute('role');
+    el.removeAttribute('aria-label');
+    el.setAttribute('aria-hidden', 'true');
+  }
 }
 
 /** `text` into `el` as text nodes, with <mark> around the given ranges (never HTML parsing). */
@@ -206,13 +223,13 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   // Status is said in text (for screen readers) and drawn as an icon, not only as a colour.
   parts.status.textContent = isError ? '!' : '';
   parts.status.title = isError ? `Error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : '';
-  parts.status.setAttribute('aria-label', isError ? 'error' : running ? 'running' : '');
+  iconLabel(parts.status, isError ? 'error' : running ? 'running' : '');
 
   // A collapsed span that hides an error says so (hollow mark), apart from its own status.
   const hidesError = r.hasChildren && !r.expanded && (ctx.hasErrorBelow?.(span) ?? false);
   parts.errorBelow.textContent = hidesError ? '!' : '';
   parts.errorBelow.title = hidesError ? 'Contains an error (expand to see it)' : '';
-  parts.errorBelow.setAttribute('aria-label', hidesError ? 'contains an error' : '');
+  iconLabel(parts.errorBelow, hidesError ? 'contains an error' : '');
 
   const hiddenChildren = r.hasChildren && !r.expanded ? span.children.length : 0;
   parts.count.textContent = hiddenChildren ? formatCount(hiddenChildren) : '';

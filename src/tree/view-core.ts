@@ -8,7 +8,7 @@
  */
 import { Span, Trace } from '../model/types';
 import { ColumnHeader } from './columns';
-import { detailSignature, renderDetail } from './detail';
+import { detailSignature, renderDetail, sameDetail } from './detail';
 import { TraceHeader } from './header';
 import { errorBelow } from './insight';
 import { LiveClock } from './live';
@@ -23,6 +23,11 @@ export const ROW_HEIGHT = 24;
 
 export interface TraceViewOptions extends DisplayOptions {
   expansion: Partial<ExpansionOptions>;
+  /**
+   * A copy frozen in time (a tab, a file): a running trace does not tick on,
+   * since no newer payload will come.
+   */
+  snapshot: boolean;
 }
 
 /** How the tree looks; settings changes apply them to open views (applyDisplay). */
@@ -44,6 +49,10 @@ export abstract class TraceViewCore implements TreeInputTarget {
     this._clock.reset(trace, arrivedAt);
     this._now = this._clock.now(arrivedAt);
     this._scale = createTimeScale(this._now, null);
+    this._snapshot = options.snapshot === true;
+    if (this._snapshot) {
+      this._clock.dispose();
+    }
 
     this.node = document.createElement('div');
     this.node.className = 'nbtrace-trace';
@@ -139,6 +148,9 @@ export abstract class TraceViewCore implements TreeInputTarget {
     const arrivedAt = performance.now();
     this._clock.reset(trace, arrivedAt);
     this._now = this._clock.now(arrivedAt);
+    if (this._snapshot) {
+      this._clock.dispose();
+    }
     this._scale = createTimeScale(this._now, this.zoomWindow);
     if (this._selectedId !== null && !trace.byId.has(this._selectedId)) {
       this._selectedId = null;
@@ -173,6 +185,7 @@ export abstract class TraceViewCore implements TreeInputTarget {
     this._syncActiveDescendant();
     renderDetail(this._detail, this._trace, span);
     this._detailSignature = detailSignature(span);
+    this._detailSpan = span;
   }
 
   setExpanded(id: string, expanded: boolean): void {
@@ -277,11 +290,11 @@ export abstract class TraceViewCore implements TreeInputTarget {
     const selected = this._selectedId === null ? null : this._trace.byId.get(this._selectedId) ?? null;
     // A live update that did not touch the selected span keeps its panel as is
     // (opened JSON nodes, "show all", scroll); re-rendering would reset them.
-    const signature = detailSignature(selected);
-    if (signature !== this._detailSignature) {
+    if (!sameDetail(this._detailSpan, this._detailSignature, selected)) {
       renderDetail(this._detail, this._trace, selected);
-      this._detailSignature = signature;
+      this._detailSignature = detailSignature(selected);
     }
+    this._detailSpan = selected;
   }
 
   private _renderRow(el: HTMLElement, index: number): void {
@@ -328,8 +341,11 @@ export abstract class TraceViewCore implements TreeInputTarget {
   private _detail: HTMLElement;
   private _intersectionObserver: IntersectionObserver | null = null;
   private _clock = new LiveClock(() => this.tick());
+  private _snapshot: boolean;
   private _now = 0;
   private _input: TreeInput;
   // undefined: nothing rendered yet (null is the signature of "no selection").
   private _detailSignature: string | null | undefined = undefined;
+  /** The span the detail panel shows (its attributes are compared on updates). */
+  private _detailSpan: Span | null = null;
 }

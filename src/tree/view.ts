@@ -6,7 +6,8 @@
  * keeps expansion, selection, scroll, search and filters.
  */
 import { Span, Trace } from '../model/types';
-import { payloadText, spanRecord } from './copy';
+import { traceToOtlp } from '../model/to-otlp';
+import { payloadText } from './copy';
 import { FilterBar } from './filter-bar';
 import { collapseShorterThan, keptSpans, kindsOf, maxDepth, NO_FILTER, SpanFilter } from './filters';
 import { criticalPath, nextError } from './insight';
@@ -50,14 +51,12 @@ export class TraceView extends TraceViewCore {
     this._source = data;
   }
 
-  /** The trace as JSON text: the source payload, else the normalized spans. */
+  /**
+   * The trace as JSON text nbtrace reads back: the source payload, else (an
+   * output with several traces) the trace as OTLP/JSON.
+   */
   traceJson(): string {
-    if (this._source !== undefined) {
-      return payloadText(this._source);
-    }
-    const t = this._trace;
-    const spans = t.spans.map(spanRecord);
-    return payloadText({ id: t.id, name: t.name, state: t.state, format: t.format, metadata: t.metadata, spans });
+    return payloadText(this._source !== undefined ? this._source : traceToOtlp(this._trace));
   }
 
   /** The search state (query, matches, current match). */

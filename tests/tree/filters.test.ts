@@ -209,7 +209,7 @@ describe('overview keys', () => {
     expect(keyZoom('ArrowRight', [25, 75], 100)).toEqual([35, 85]);
     expect(keyZoom('ArrowRight', [45, 95], 100)).toEqual([50, 100]); // stops at the end
     expect(keyZoom('ArrowLeft', [5, 55], 100)).toEqual([0, 50]);
-    expect(keyZoom('ArrowLeft', null, 100)).toBeNull();
+    expect(keyZoom('ArrowLeft', null, 100)).toBeUndefined(); // nothing to pan: the key is not taken
     expect(keyZoom('0', [25, 75], 100)).toBeNull();
     expect(keyZoom('Escape', null, 100)).toBeUndefined(); // nothing to reset: Escape stays with the notebook
     expect(keyZoom('x', [25, 75], 100)).toBeUndefined();

@@ -143,6 +143,12 @@ describe('the detail panel during live updates', () => {
     // When the selected span itself changes (here: its status), the panel follows.
     view.update(trace(specs.map(s => (s.id === 'big' ? { ...s, error: 'boom' } : s))));
     expect(panel.textContent).toContain('boom');
+    // So it does when only an attribute value changes (same keys, same counts).
+    const changed = specs.map(s =>
+      s.id === 'big' ? { ...s, error: 'boom', attributes: { 'output.value': JSON.stringify({ a: 'new value' }) } } : s
+    );
+    view.update(trace(changed));
+    expect(panel.textContent).toContain('new value');
     view.dispose();
   });
 });
@@ -166,5 +172,20 @@ describe('cost of a live update', () => {
       expect((r.target as HTMLElement).classList.contains('nbtrace-bar')).toBe(true);
     }
     view.dispose();
+  });
+});
+
+describe('a snapshot of a running trace', () => {
+  it('does not tick (a copy in a tab gets no newer payloads)', () => {
+    const running: SpanSpec[] = [{ id: 'root', start: 0 }];
+    const live = new TraceView(trace(running));
+    const frozen = new TraceView(trace(running), { snapshot: true });
+    document.body.append(live.node, frozen.node);
+    expect(live.ticking).toBe(true);
+    expect(frozen.ticking).toBe(false);
+    frozen.update(trace(running));
+    expect(frozen.ticking).toBe(false);
+    live.dispose();
+    frozen.dispose();
   });
 });

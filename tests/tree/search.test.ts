@@ -253,11 +253,13 @@ describe('TraceView search', () => {
     const view = mount();
     const mark = () => row(view, 'agent')!.querySelector('.nbtrace-error-below')!;
     expect(mark().getAttribute('aria-label')).toBe('contains an error');
+    expect(mark().getAttribute('role')).toBe('img'); // a named icon, read by screen readers
     expect(row(view, 'agent')!.classList.contains('nbtrace-row-error')).toBe(false);
     view.selectNextError();
     expect(view.selectedId).toBe(spanHex('tool'));
-    // Now expanded: the error is in view, the mark goes.
+    // Now expanded: the error is in view, the mark goes (and is hidden from screen readers).
     expect(mark().textContent).toBe('');
+    expect(mark().getAttribute('aria-hidden')).toBe('true');
     view.dispose();
   });
 

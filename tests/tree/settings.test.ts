@@ -86,3 +86,19 @@ describe('settings', () => {
     expect(() => applySettings({ rowDensity: 'compact' })).not.toThrow();
   });
 });
+
+describe('settings and the user\'s own choices', () => {
+  it('a look-only change (timeline, density) keeps the depth the user set with ± level', async () => {
+    const r = renderer();
+    await r.renderModel(model(otlpDoc(specs())));
+    const view = r.views[0];
+    view.changeDepth(-1);
+    view.changeDepth(-1);
+    const rows = view.rows.length;
+    applySettings({ timelineVisible: false });
+    expect(view.rows.length).toBe(rows);
+    applySettings({ timelineVisible: false, defaultExpandDepth: 5 }); // a real expansion change applies
+    expect(view.rows.length).toBe(34);
+    r.dispose();
+  });
+});
