@@ -33,6 +33,17 @@ export function formatDuration(ms: number | undefined): string {
 }
 
 /** Thousands separators for counts: 12345 → "12,345". */
+/** A compact count for badges: 950, 1.2k, 15k, 3.4M. */
+export function formatCompact(n: number): string {
+  const a = Math.abs(n);
+  if (a < 1000) {
+    return String(Math.round(n));
+  }
+  const [d, unit] = a < 1e6 ? [1e3, 'k'] : a < 1e9 ? [1e6, 'M'] : [1e9, 'G'];
+  const v = n / d;
+  return `${Math.abs(v) < 10 ? (Math.round(v * 10) / 10).toString() : Math.round(v).toString()}${unit}`;
+}
+
 export function formatCount(n: number): string {
   return COUNT_FORMAT.format(Math.round(n));
 }

@@ -4,7 +4,8 @@
  * delegates events from its viewport, so there are no per-row closures.
  */
 import { Span } from '../model/types';
-import { formatCount, formatDuration } from './format';
+import { tokenText } from './detail';
+import { formatCompact, formatCount, formatDuration } from './format';
 import { kindLook } from './kinds';
 import { Row } from './rows';
 import { highlightRanges } from './search';
@@ -26,6 +27,7 @@ interface RowParts {
   name: HTMLElement;
   status: HTMLElement;
   errorBelow: HTMLElement;
+  tokens: HTMLElement;
   count: HTMLElement;
   duration: HTMLElement;
   bar: HTMLElement;
@@ -59,7 +61,8 @@ function rowKey(r: Row, ctx: RowContext): string {
     matchState(s, ctx),
     ctx.search?.textTerms.join(' ') ?? '',
     ctx.hasErrorBelow?.(s) ?? false,
-    ctx.critical?.has(s) ?? false
+    ctx.critical?.has(s) ?? false,
+    s.tokens ? tokenText(s.tokens) : ''
   ].join('\u0000');
 }
 
@@ -82,12 +85,13 @@ export function createRowElement(): HTMLElement {
   const name = el('span', 'nbtrace-name', label);
   const status = el('span', 'nbtrace-status-icon', label);
   const errorBelow = el('span', 'nbtrace-error-below', label);
+  const tokens = el('span', 'nbtrace-tokens', label);
   const count = el('span', 'nbtrace-count', label);
   const duration = el('div', 'nbtrace-row-duration', row);
   const timeline = el('div', 'nbtrace-row-timeline', row);
   timeline.setAttribute('aria-hidden', 'true');
   const bar = el('div', 'nbtrace-bar', timeline);
-  partsOf.set(row, { label, depth, twisty, kind, name, status, errorBelow, count, duration, bar });
+  partsOf.set(row, { label, depth, twisty, kind, name, status, errorBelow, tokens, count, duration, bar });
   return row;
 }
 
@@ -230,6 +234,11 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   parts.errorBelow.textContent = hidesError ? '!' : '';
   parts.errorBelow.title = hidesError ? 'Contains an error (expand to see it)' : '';
   iconLabel(parts.errorBelow, hidesError ? 'contains an error' : '');
+
+  // Token usage of the span itself (LLM calls), as a small badge; the full counts in its tooltip.
+  const total = span.tokens ? span.tokens.total ?? (span.tokens.input ?? 0) + (span.tokens.output ?? 0) : 0;
+  parts.tokens.textContent = total > 0 ? `${formatCompact(total)} tok` : '';
+  parts.tokens.title = total > 0 ? `Tokens: ${tokenText(span.tokens!)}` : '';
 
   const hiddenChildren = r.hasChildren && !r.expanded ? span.children.length : 0;
   parts.count.textContent = hiddenChildren ? formatCount(hiddenChildren) : '';

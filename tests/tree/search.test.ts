@@ -303,3 +303,27 @@ describe('search index built ahead', () => {
     expect(searchSpans(t, parseQuery('item')).length).toBe(1200);
   });
 });
+
+describe('token badge', () => {
+  it('an LLM row shows its tokens compactly, the full counts in the tooltip', () => {
+    const t = parseSpecs([
+      { id: 'root', start: 0, end: 10 },
+      {
+        id: 'llm',
+        parent: 'root',
+        start: 1,
+        end: 9,
+        kind: 'LLM',
+        attributes: { 'llm.token_count.prompt': 1200, 'llm.token_count.completion': 345, 'llm.token_count.total': 1545 }
+      }
+    ]);
+    const view = new TraceView(t);
+    document.body.appendChild(view.node);
+    const badge = (id: string) =>
+      view.node.querySelector(`[data-span-id="${spanHex(id)}"] .nbtrace-tokens`) as HTMLElement;
+    expect(badge('llm').textContent).toBe('1.5k tok');
+    expect(badge('llm').title).toBe('Tokens: 1,200 in · 345 out · 1,545 total');
+    expect(badge('root').textContent).toBe('');
+    view.dispose();
+  });
+});

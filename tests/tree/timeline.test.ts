@@ -1,4 +1,4 @@
-import { formatCount, formatDuration } from '../../src/tree/format';
+import { formatCompact, formatCount, formatDuration } from '../../src/tree/format';
 import { axisTicks, barGeometry, createTimeScale } from '../../src/tree/timeline';
 import { Span } from '../../src/model';
 
@@ -25,6 +25,10 @@ describe('formatDuration', () => {
     [NaN, '–']
   ])('%p ms → %p', (ms, text) => {
     expect(formatDuration(ms as number)).toBe(text);
+  });
+
+  it('compacts counts for badges', () => {
+    expect([950, 1000, 1234, 15321, 999999, 3_400_000].map(formatCompact)).toEqual(['950', '1k', '1.2k', '15k', '1000k', '3.4M']);
   });
 
   it('counts with separators', () => {
