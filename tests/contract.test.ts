@@ -30,7 +30,8 @@ beforeAll(() => {
   }
   expect(result.traces).toHaveLength(1);
   trace = result.traces[0];
-});
+  // Starting Python can take more than jest's 5 s hook default on a loaded 2-core machine.
+}, 60000);
 
 const byName = (name: string) => trace.spans.find(s => s.name === name)!;
 

@@ -3,7 +3,9 @@
  * All payload text is written as text; exception stack traces monospaced.
  */
 import { Span, SpanEvent, TokenUsage, Trace } from '../model/types';
+import { chatOf } from '../model/chat';
 import { sameJson } from '../model/span-memo';
+import { renderChat } from './chat-view';
 import { copyButton, spanJson } from './copy';
 import { formatCount, formatDuration } from './format';
 import { selfTime } from './insight';
@@ -55,6 +57,10 @@ export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null
 
   panel.appendChild(facts(trace, span));
 
+  const chat = chatOf(span);
+  if (chat) {
+    panel.appendChild(section(`Messages (${formatCount(chat.input.length + chat.output.length)})`, renderChat(chat)));
+  }
   if (span.inputs !== undefined) {
     panel.appendChild(section('Inputs', renderJson(span.inputs)));
   }

@@ -152,4 +152,15 @@ test('the demo notebook runs offline and shows the agent trace', async ({ page, 
   await page.theme.setDarkTheme();
   await renderer.screenshot({ path: path.join(SCREENSHOTS, 'demo-dark.png') });
   await page.theme.setLightTheme();
+
+  // An LLM call: its chat turns (user, assistant with a tool call, tool result) and its token badge.
+  const llm = renderer.locator('[role="treeitem"]', { hasText: 'chat_completion' }).first();
+  await expect(llm.locator('.nbtrace-tokens')).toHaveText(/\d+ tok$/);
+  await llm.locator('.nbtrace-name').click();
+  const chat = renderer.getByRole('region', { name: 'Span details' }).locator('.nbtrace-chat');
+  await expect(chat.locator('.nbtrace-chat-message[data-role="user"]').first()).toBeVisible();
+  await expect(chat.locator('.nbtrace-chat-message[data-role="assistant"]').first()).toBeVisible();
+  await expect(chat.locator('.nbtrace-chat-tool-name').first()).toBeVisible();
+  await chat.scrollIntoViewIfNeeded();
+  await chat.screenshot({ path: path.join(SCREENSHOTS, 'demo-chat.png') });
 });
