@@ -4,8 +4,10 @@
  */
 import { Span, SpanEvent, TokenUsage, Trace } from '../model/types';
 import { chatOf } from '../model/chat';
+import { documentsOf } from '../model/documents';
 import { sameJson } from '../model/span-memo';
 import { renderChat } from './chat-view';
+import { renderDocuments } from './documents-view';
 import { copyButton, spanJson } from './copy';
 import { formatCount, formatDuration } from './format';
 import { selfTime } from './insight';
@@ -60,6 +62,10 @@ export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null
   const chat = chatOf(span);
   if (chat) {
     panel.appendChild(section(`Messages (${formatCount(chat.input.length + chat.output.length)})`, renderChat(chat)));
+  }
+  const docs = documentsOf(span);
+  if (docs) {
+    panel.appendChild(section(`Documents (${formatCount(docs.length)})`, renderDocuments(docs)));
   }
   if (span.inputs !== undefined) {
     panel.appendChild(section('Inputs', renderJson(span.inputs)));

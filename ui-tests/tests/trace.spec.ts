@@ -163,4 +163,14 @@ test('the demo notebook runs offline and shows the agent trace', async ({ page, 
   await expect(chat.locator('.nbtrace-chat-tool-name').first()).toBeVisible();
   await chat.scrollIntoViewIfNeeded();
   await chat.screenshot({ path: path.join(SCREENSHOTS, 'demo-chat.png') });
+
+  // The retriever: its documents with id, score and text.
+  await renderer.locator('[role="treeitem"]', { hasText: 'retrieve' }).first().locator('.nbtrace-name').click();
+  const docs = renderer.getByRole('region', { name: 'Span details' }).locator('.nbtrace-document');
+  await expect(docs).toHaveCount(3);
+  await expect(docs.first().locator('.nbtrace-document-head')).toContainText('score');
+  await docs.first().scrollIntoViewIfNeeded();
+  await renderer.getByRole('region', { name: 'Span details' }).locator('.nbtrace-documents').screenshot({
+    path: path.join(SCREENSHOTS, 'demo-documents.png')
+  });
 });
