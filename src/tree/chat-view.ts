@@ -4,19 +4,11 @@
  * (name and JSON arguments). The model is model/chat.ts.
  */
 import { ChatMessage, ChatView } from '../model/chat';
+import { el, foldedText } from './dom';
 import { renderJson } from './json-view';
 
 /** Messages longer than this start folded, with "show all". */
 const FOLD_CHARS = 1500;
-
-function el(tag: string, className: string, text?: string): HTMLElement {
-  const e = document.createElement(tag);
-  e.className = className;
-  if (text !== undefined) {
-    e.textContent = text;
-  }
-  return e;
-}
 
 function messageBlock(m: ChatMessage): HTMLElement {
   const block = el('div', 'nbtrace-chat-message');
@@ -28,17 +20,7 @@ function messageBlock(m: ChatMessage): HTMLElement {
   }
   block.appendChild(head);
   if (m.text) {
-    const text = el('div', 'nbtrace-chat-text', m.text.length > FOLD_CHARS ? `${m.text.slice(0, FOLD_CHARS)}…` : m.text);
-    block.appendChild(text);
-    if (m.text.length > FOLD_CHARS) {
-      const more = el('button', 'nbtrace-link-button', `show all (${m.text.length.toLocaleString('en-US')} characters)`);
-      (more as HTMLButtonElement).type = 'button';
-      more.addEventListener('click', () => {
-        text.textContent = m.text;
-        more.remove();
-      });
-      block.appendChild(more);
-    }
+    foldedText(block, block.appendChild(el('div', 'nbtrace-chat-text')), m.text, FOLD_CHARS);
   }
   for (const call of m.toolCalls) {
     const c = el('div', 'nbtrace-chat-tool-call');

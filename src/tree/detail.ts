@@ -9,23 +9,12 @@ import { sameJson } from '../model/span-memo';
 import { renderChat } from './chat-view';
 import { renderDocuments } from './documents-view';
 import { copyButton, spanJson } from './copy';
+import { el } from './dom';
 import { formatCount, formatDuration } from './format';
 import { selfTime } from './insight';
 import { renderJson } from './json-view';
 import { kindLook } from './kinds';
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  e.className = className;
-  if (text !== undefined) {
-    e.textContent = text;
-  }
-  return e;
-}
 
 /** Fill `panel` with the details of `span` (or a hint when nothing is selected). */
 export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null): void {

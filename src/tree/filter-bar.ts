@@ -6,6 +6,7 @@
  * (number inputs, selects) are costly to create, and most traces never
  * need them.
  */
+import { button } from './dom';
 import { SpanFilter } from './filters';
 
 export interface FilterBarActions {
@@ -68,13 +69,13 @@ export class FilterBar {
     this._slower.addEventListener('input', this._emit);
     body.appendChild(labelled('slower than', this._slower, false, 'ms'));
 
-    body.appendChild(button('− level', 'Collapse one level everywhere', () => actions.changeDepth(-1)));
-    body.appendChild(button('+ level', 'Expand one level everywhere', () => actions.changeDepth(1)));
+    body.appendChild(toolButton('− level', 'Collapse one level everywhere', () => actions.changeDepth(-1)));
+    body.appendChild(toolButton('+ level', 'Expand one level everywhere', () => actions.changeDepth(1)));
 
     this._shorter = numberInput('Collapse spans shorter than this many ms');
     body.appendChild(labelled('collapse shorter than', this._shorter, false, 'ms'));
     body.appendChild(
-      button('collapse', 'Collapse every span shorter than the given ms', () => {
+      toolButton('collapse', 'Collapse every span shorter than the given ms', () => {
         const ms = Number(this._shorter.value);
         if (Number.isFinite(ms) && ms > 0) {
           actions.collapseShorterThan(ms);
@@ -146,12 +147,6 @@ function labelled(text: string, control: HTMLElement, after = false, unit = ''):
   return label;
 }
 
-function button(text: string, title: string, onClick: () => void): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'nbtrace-button nbtrace-search-button';
-  b.textContent = text;
-  b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
+function toolButton(text: string, title: string, onClick: () => void): HTMLButtonElement {
+  return button(text, 'nbtrace-button nbtrace-search-button', onClick, { title });
 }

@@ -7,6 +7,7 @@
 import { Span, Trace } from '../model/types';
 import { withAncestors } from './search';
 import { ExpansionState } from './state';
+import { spanEnd } from './timeline';
 
 export interface SpanFilter {
   /** Kinds to keep (upper case); empty keeps every kind. */
@@ -23,7 +24,7 @@ export function filterActive(f: SpanFilter): boolean {
 }
 
 export function spanDuration(s: Span, now: number): number {
-  return (s.end ?? Math.max(now, s.start)) - s.start;
+  return spanEnd(s, now) - s.start;
 }
 
 export function passesFilter(f: SpanFilter, s: Span, now: number): boolean {

@@ -5,6 +5,7 @@
  */
 import { Trace } from '../model/types';
 import { copyButton } from './copy';
+import { button } from './dom';
 import { tokenText } from './detail';
 import { formatCount, formatDuration } from './format';
 
@@ -27,8 +28,8 @@ export class TraceHeader {
     toolbar.className = 'nbtrace-toolbar';
     toolbar.setAttribute('role', 'toolbar');
     toolbar.setAttribute('aria-label', 'Trace tree');
-    toolbar.appendChild(button('Expand all', 'nbtrace-expand-all', () => actions.expandAll()));
-    toolbar.appendChild(button('Collapse all', 'nbtrace-collapse-all', () => actions.collapseAll()));
+    toolbar.appendChild(button('Expand all', 'nbtrace-button nbtrace-expand-all', () => actions.expandAll()));
+    toolbar.appendChild(button('Collapse all', 'nbtrace-button nbtrace-collapse-all', () => actions.collapseAll()));
     toolbar.appendChild(
       copyButton('Copy JSON', () => actions.traceJson(), "Copy the trace's JSON", 'nbtrace-button nbtrace-copy-trace')
     );
@@ -121,15 +122,6 @@ export class TraceHeader {
   private _running = false;
   private _runningCount = 0;
   private _warningsKey: string | null = null;
-}
-
-function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = `nbtrace-button ${className}`;
-  b.textContent = label;
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 /** Assign text only when it changed (no needless DOM mutation per live update). */

@@ -3,6 +3,7 @@
  * below them, and each span's self time. Pure (no DOM).
  */
 import { Span, Trace } from '../model/types';
+import { spanEnd } from './timeline';
 
 /**
  * Spans with an ERROR span somewhere below them (not counting their own
@@ -41,7 +42,7 @@ export function errorBelow(trace: Trace, span: Span): boolean {
  * spans and children end at `now`. Never negative.
  */
 export function selfTime(span: Span, now: number): number {
-  const end = span.end ?? Math.max(now, span.start);
+  const end = spanEnd(span, now);
   const duration = end - span.start;
   if (span.children.length === 0) {
     return Math.max(0, duration);
@@ -49,7 +50,7 @@ export function selfTime(span: Span, now: number): number {
   const intervals: [number, number][] = [];
   for (const c of span.children) {
     const a = Math.max(c.start, span.start);
-    const b = Math.min(c.end ?? Math.max(now, c.start), end);
+    const b = Math.min(spanEnd(c, now), end);
     if (b > a) {
       intervals.push([a, b]);
     }
@@ -111,7 +112,7 @@ export function nextError(trace: Trace, fromId: string | null, direction: 1 | -1
  */
 export function criticalPath(trace: Trace, now: number): Set<Span> {
   const path = new Set<Span>();
-  const endOf = (s: Span): number => s.end ?? Math.max(now, s.start);
+  const endOf = (s: Span): number => spanEnd(s, now);
   let root: Span | undefined;
   for (const r of trace.roots) {
     if (!root || endOf(r) > endOf(root)) {

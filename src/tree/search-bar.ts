@@ -3,6 +3,7 @@
  * announced to screen readers, previous/next buttons, "matches only" toggle
  * and "next error". DOM only; the view does the searching.
  */
+import { button } from './dom';
 export interface SearchBarActions {
   /** The query changed (after the debounce, or at once on Enter). */
   query(text: string): void;
@@ -131,12 +132,5 @@ export class SearchBar {
 }
 
 function iconButton(text: string, label: string, onClick: () => void): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'nbtrace-button nbtrace-search-button';
-  b.textContent = text;
-  b.title = label;
-  b.setAttribute('aria-label', label);
-  b.addEventListener('click', onClick);
-  return b;
+  return button(text, 'nbtrace-button nbtrace-search-button', onClick, { title: label, label });
 }

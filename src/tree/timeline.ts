@@ -51,13 +51,18 @@ export function axisTicks(scale: TimeScale, count = 5): Tick[] {
   }));
 }
 
+/** Where a span ends for drawing and timing: its end, or "now" while it runs (never before its start). */
+export function spanEnd(span: Span, now: number): number {
+  return span.end ?? Math.max(now, span.start);
+}
+
 /**
  * Where a span's bar sits. A running span (no end) is drawn up to `now`
  * (ms from trace start), which the live view advances.
  */
 export function barGeometry(span: Span, scale: TimeScale, now?: number): BarGeometry {
   const start = scale(span.start);
-  const endMs = span.end ?? Math.max(now ?? span.start, span.start);
+  const endMs = spanEnd(span, now ?? span.start);
   const end = scale(endMs);
   const [d0, d1] = scale.domain();
   const outside = endMs < d0 || span.start > d1;
