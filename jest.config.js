@@ -1,6 +1,7 @@
 // Jest runs the TypeScript sources directly (ts-jest); d3 ships ESM only, so
 // its packages are let through the transform and compiled to CommonJS too.
-const esmPackages = ['d3-.*', 'internmap'].join('|');
+// @jupyterlab/apputils: its real HTML Sanitizer is used by the markdown tests.
+const esmPackages = ['d3-.*', 'internmap', '@jupyterlab/apputils'].join('|');
 
 module.exports = {
   testEnvironment: 'jsdom',

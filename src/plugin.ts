@@ -4,10 +4,11 @@
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { getActiveTraceView, MIME_TYPE } from './renderer';
 import { applySettings, getSettings } from './settings';
-import { createTraceWidget, showPayload, TRACE_FILE_TYPE, TraceViewerFactory, VIEWER_FACTORY } from './viewer';
+import { createTraceWidget, setRenderOptions, showPayload, TRACE_FILE_TYPE, TraceViewerFactory, VIEWER_FACTORY } from './viewer';
 
 const PLUGIN_ID = 'nbtrace:plugin';
 let tabCount = 0;
@@ -16,8 +17,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description: 'nbtrace commands and settings.',
   autoStart: true,
-  optional: [ISettingRegistry, ICommandPalette],
-  activate: (app: JupyterFrontEnd, registry: ISettingRegistry | null, palette: ICommandPalette | null) => {
+  optional: [ISettingRegistry, ICommandPalette, IRenderMimeRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    registry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    rendermime: IRenderMimeRegistry | null
+  ) => {
+    if (rendermime) {
+      // Traces in tabs and files render markdown like outputs do: same parser, same sanitizer.
+      setRenderOptions({ sanitizer: rendermime.sanitizer, markdownParser: rendermime.markdownParser });
+    }
     app.commands.addCommand('nbtrace:expand-all', {
       label: 'Trace: Expand All Spans',
       isEnabled: () => getActiveTraceView() !== null,

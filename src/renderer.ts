@@ -8,6 +8,7 @@ import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
 import { getSettings, onSettingsChanged, rowHeightFor } from './settings';
+import { markdownRenderer, MarkdownRenderer } from './tree/markdown';
 import { TraceView } from './tree/view';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
@@ -32,6 +33,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this._mimeType = options.mimeType;
     this._maxVisibleRows = options.maxVisibleRows;
     this._snapshot = options.snapshot === true;
+    // Message text as markdown through JupyterLab's parser and sanitizer (tree/markdown.ts).
+    this._markdown = markdownRenderer(options);
     this._unsubscribe = onSettingsChanged(this._onSettings);
     this.addClass('nbtrace-root');
     this.node.addEventListener('focusin', this._onFocusIn);
@@ -103,7 +106,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
           maxVisibleRows: this._maxVisibleRows ?? settings.maxVisibleRows,
           rowHeight: rowHeightFor(settings.rowDensity),
           timelineVisible: settings.timelineVisible,
-          snapshot: this._snapshot
+          snapshot: this._snapshot,
+          markdown: this._markdown
         });
       }
       // "Copy JSON" copies what the output holds, when it holds this one trace.
@@ -216,6 +220,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
 
   private _maxVisibleRows: number | undefined;
   private _snapshot: boolean;
+  private _markdown: MarkdownRenderer | undefined;
   /** The expansion defaults the views were last given ("depth/children"). */
   private _expansionKey = '';
   private _unsubscribe: () => void;

@@ -15,9 +15,16 @@ export const TAB_VISIBLE_ROWS = 40;
 export const VIEWER_FACTORY = 'Trace Viewer';
 export const TRACE_FILE_TYPE = 'nbtrace-trace';
 
+/** The sanitizer and markdown parser of the application (set by the plugin from the rendermime registry). */
+let renderOptions: Partial<IRenderMime.IRendererOptions> = {};
+
+export function setRenderOptions(options: Partial<IRenderMime.IRendererOptions>): void {
+  renderOptions = options;
+}
+
 /** A renderer for a main-area widget: more rows, and a snapshot (running traces do not tick on). */
 export function createTraceWidget(): TraceRenderer {
-  const options = { mimeType: MIME_TYPE, maxVisibleRows: TAB_VISIBLE_ROWS, snapshot: true };
+  const options = { ...renderOptions, mimeType: MIME_TYPE, maxVisibleRows: TAB_VISIBLE_ROWS, snapshot: true };
   const r = new TraceRenderer(options as IRenderMime.IRendererOptions & typeof options);
   r.addClass('nbtrace-tab');
   return r;

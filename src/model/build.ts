@@ -8,6 +8,7 @@ import { exceptionMessage, spanInputs, spanOutputs } from './io';
 import { detectKind } from './kind';
 import { RawSpan, RawTrace } from './raw';
 import { relMs, nsToEpochMs } from './time';
+import { rollupCost, spanCost } from './cost';
 import { rollupTokens, spanModel, spanTokens } from './tokens';
 import { Span, SpanEvent, Trace, TraceState } from './types';
 
@@ -73,6 +74,7 @@ function makeSpan(r: RawSpan, id: string, baseNs: bigint | undefined, inProgress
     inputs: spanInputs(attributes),
     outputs: spanOutputs(attributes),
     tokens: spanTokens(attributes),
+    cost: spanCost(attributes),
     model: spanModel(attributes)
   });
   const span: Span = {
@@ -92,6 +94,7 @@ function makeSpan(r: RawSpan, id: string, baseNs: bigint | undefined, inProgress
     depth: 0,
     orphan: false,
     tokens: d.tokens,
+    cost: d.cost,
     model: d.model
   };
   if (end !== undefined && end < start) {
@@ -259,6 +262,7 @@ export function buildTrace(raw: RawTrace): Trace {
     spans,
     byId,
     tokens: rollupTokens(spans, raw.tokens),
+    cost: rollupCost(spans, raw.cost),
     metadata: raw.metadata,
     warnings: raw.warnings.toArray()
   };

@@ -9,6 +9,7 @@ import { normalizeStatus } from './io';
 import { RawEvent, RawSpan, RawTrace, Warnings } from './raw';
 import { memoParse, mlflowSpanKey, SpanMemo, SpanMemoMap } from './span-memo';
 import { durationMs, eventTimeNs, toNs } from './time';
+import { costFromObject } from './cost';
 import { usageFromObject } from './tokens';
 import { TraceFormat, TraceState } from './types';
 import { isObject, num, Obj, pick, str } from './util';
@@ -180,6 +181,7 @@ export function parseMlflowTrace(doc: Obj): RawTrace | string {
     state,
     metadata,
     tokens: usageFromObject(metadata['mlflow.trace.tokenUsage']),
+    cost: costFromObject(metadata['mlflow.trace.cost']),
     startEpochMsFallback: num(info.timestamp_ms) ?? (Number.isFinite(requestTime) ? requestTime : undefined),
     warnings
   };

@@ -3,7 +3,7 @@
  * with absolute nanosecond times as BigInt (epoch ns exceed 2^53). One shared
  * builder (build.ts) turns it into the Trace tree.
  */
-import { SpanStatus, TokenUsage, TraceFormat, TraceState } from './types';
+import { Cost, SpanStatus, TokenUsage, TraceFormat, TraceState } from './types';
 
 export interface RawEvent {
   name: string;
@@ -41,6 +41,7 @@ export interface DerivedFields {
   inputs: unknown;
   outputs: unknown;
   tokens?: TokenUsage;
+  cost?: Cost;
   model?: string;
 }
 
@@ -55,6 +56,8 @@ export interface RawTrace {
   metadata: Record<string, unknown>;
   /** Trace-level usage from metadata (`mlflow.trace.tokenUsage`); preferred over the span roll-up. */
   tokens?: TokenUsage;
+  /** Trace-level cost from metadata (`mlflow.trace.cost`); preferred over the span roll-up. */
+  cost?: Cost;
   /** Epoch ms to use when no span has a start time (MLflow info timestamp). */
   startEpochMsFallback?: number;
   warnings: Warnings;

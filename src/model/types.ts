@@ -37,6 +37,13 @@ export interface TokenUsage {
   reasoning?: number;
 }
 
+/** Money, as the trace reports it (MLflow and OpenInference: US dollars). */
+export interface Cost {
+  input?: number;
+  output?: number;
+  total?: number;
+}
+
 export interface Span {
   /** Normalized id: lowercase hex where the source id is hex/base64/0x-hex; otherwise as given. */
   id: string;
@@ -68,6 +75,8 @@ export interface Span {
   /** True when parentId was given but no span in the trace has that id. */
   orphan: boolean;
   tokens?: TokenUsage;
+  /** Cost the span reports (`mlflow.llm.cost`, `llm.cost.*`). */
+  cost?: Cost;
   /** Model name for LLM spans when the attributes say it. */
   model?: string;
 }
@@ -90,6 +99,8 @@ export interface Trace {
   byId: Map<string, Span>;
   /** Trace-level token roll-up (no double counting through wrapper spans). */
   tokens?: TokenUsage;
+  /** Trace-level cost roll-up, same rule as tokens (or `mlflow.trace.cost`). */
+  cost?: Cost;
   /** Trace-level metadata/tags as flat key → value. */
   metadata: Record<string, unknown>;
   /** Problems found while normalizing (cycles, duplicate ids, end < start, ...). */

@@ -1,23 +1,53 @@
 /**
- * The span detail panel: what went in and out, attributes, events, errors.
- * All payload text is written as text; exception stack traces monospaced.
+ * The span detail panel: a header (kind, name, status, copy), the error, the
+ * facts (times, model, tokens, cost, ids), then tabs: Chat (LLM spans),
+ * Documents (retrievers), Inputs / Outputs, Attributes, Events. Only the open
+ * tab is built. All payload text is written as text, or as sanitized
+ * markdown (markdown.ts).
  */
-import { Span, SpanEvent, TokenUsage, Trace } from '../model/types';
 import { chatOf } from '../model/chat';
 import { documentsOf } from '../model/documents';
 import { sameJson } from '../model/span-memo';
+import { toolsOf } from '../model/tools';
+import { Cost, Span, TokenUsage, Trace } from '../model/types';
 import { renderChat } from './chat-view';
-import { renderDocuments } from './documents-view';
 import { copyButton, spanJson } from './copy';
+import { renderDocuments } from './documents-view';
 import { el } from './dom';
+import { events } from './events-view';
 import { formatCount, formatDuration } from './format';
 import { selfTime } from './insight';
 import { renderJson } from './json-view';
 import { kindLook } from './kinds';
+import { MarkdownRenderer } from './markdown';
+import { renderTabs, TabSpec } from './tabs';
 
+/** What the panel needs from its view, and what it remembers across spans (the open tab, raw text). */
+export interface DetailContext {
+  /** The tab the user chose last; reopened when the next span has it. */
+  tab: string | null;
+  raw: boolean;
+  markdown?: MarkdownRenderer;
+  select(id: string): void;
+  /** The user chose a tab / switched raw text (the panel is re-rendered by the view for the latter). */
+  onTab(id: string): void;
+  onRaw(raw: boolean): void;
+}
+
+/** A context for a panel on its own (tests, no view): no markdown, tabs not remembered. */
+export function standaloneContext(): DetailContext {
+  const ctx: DetailContext = {
+    tab: null,
+    raw: false,
+    select: () => undefined,
+    onTab: id => (ctx.tab = id),
+    onRaw: raw => (ctx.raw = raw)
+  };
+  return ctx;
+}
 
 /** Fill `panel` with the details of `span` (or a hint when nothing is selected). */
-export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null): void {
+export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null, ctx: DetailContext = standaloneContext()): void {
   panel.replaceChildren();
   if (!span) {
     panel.appendChild(
@@ -40,34 +70,89 @@ export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null
   panel.appendChild(header);
 
   if (span.status === 'ERROR') {
-    const message = span.statusMessage || 'This span ended with an error.';
-    const err = el('div', 'nbtrace-detail-error', message);
-    err.setAttribute('role', 'note');
-    panel.appendChild(err);
+    panel.appendChild(errorBox(span));
   }
 
   panel.appendChild(facts(trace, span));
+  const tabs = detailTabs(trace, span, ctx);
+  if (tabs.length > 0) {
+    panel.appendChild(renderTabs(tabs, ctx.tab, id => ctx.onTab(id)));
+  }
+}
 
+/**
+ * The error, where it cannot be missed: the status message and, when the span
+ * recorded an exception, its stack trace (the last exception event; the Events
+ * tab lists them all).
+ */
+function errorBox(span: Span): HTMLElement {
+  const err = el('div', 'nbtrace-detail-error');
+  err.setAttribute('role', 'note');
+  const exception = [...span.events].reverse().find(e => e.name === 'exception');
+  const a = exception?.attributes ?? {};
+  const fromEvent = [a['exception.type'], a['exception.message']].filter(x => x !== undefined && x !== '').map(String).join(': ');
+  err.appendChild(el('div', 'nbtrace-detail-error-message', span.statusMessage || fromEvent || 'This span ended with an error.'));
+  const stack = a['exception.stacktrace'];
+  if (stack !== undefined && stack !== '') {
+    const details = el('details', 'nbtrace-detail-stack');
+    details.open = true;
+    details.appendChild(el('summary', '', 'stack trace'));
+    details.appendChild(el('pre', 'nbtrace-stacktrace', String(stack)));
+    err.appendChild(details);
+  }
+  return err;
+}
+
+/** The tabs this span has content for, in order. */
+function detailTabs(trace: Trace, span: Span, ctx: DetailContext): TabSpec[] {
+  const tabs: TabSpec[] = [];
   const chat = chatOf(span);
   if (chat) {
-    panel.appendChild(section(`Messages (${formatCount(chat.input.length + chat.output.length)})`, renderChat(chat)));
+    tabs.push({
+      id: 'chat',
+      label: `Chat (${formatCount(chat.input.length + chat.output.length)})`,
+      build: () =>
+        renderChat(chat, {
+          trace,
+          span,
+          tools: toolsOf(span),
+          markdown: ctx.markdown,
+          raw: ctx.raw,
+          setRaw: raw => ctx.onRaw(raw),
+          select: id => ctx.select(id)
+        })
+    });
   }
   const docs = documentsOf(span);
   if (docs) {
-    panel.appendChild(section(`Documents (${formatCount(docs.length)})`, renderDocuments(docs)));
+    tabs.push({ id: 'documents', label: `Documents (${formatCount(docs.length)})`, build: () => renderDocuments(docs) });
   }
-  if (span.inputs !== undefined) {
-    panel.appendChild(section('Inputs', renderJson(span.inputs)));
+  if (span.inputs !== undefined || span.outputs !== undefined) {
+    tabs.push({ id: 'io', label: 'Inputs / Outputs', build: () => inputsOutputs(span) });
   }
-  if (span.outputs !== undefined) {
-    panel.appendChild(section('Outputs', renderJson(span.outputs)));
-  }
-  if (Object.keys(span.attributes).length > 0) {
-    panel.appendChild(section('Attributes', renderJson(span.attributes, { openDepth: 1 })));
+  const attributeCount = Object.keys(span.attributes).length;
+  if (attributeCount > 0) {
+    tabs.push({
+      id: 'attributes',
+      label: `Attributes (${formatCount(attributeCount)})`,
+      build: () => renderJson(span.attributes, { openDepth: 1 })
+    });
   }
   if (span.events.length > 0) {
-    panel.appendChild(section(`Events (${formatCount(span.events.length)})`, events(span.events)));
+    tabs.push({ id: 'events', label: `Events (${formatCount(span.events.length)})`, build: () => events(span.events) });
   }
+  return tabs;
+}
+
+function inputsOutputs(span: Span): HTMLElement {
+  const box = el('div', 'nbtrace-io');
+  if (span.inputs !== undefined) {
+    box.appendChild(section('Inputs', renderJson(span.inputs)));
+  }
+  if (span.outputs !== undefined) {
+    box.appendChild(section('Outputs', renderJson(span.outputs)));
+  }
+  return box;
 }
 
 function statusChip(span: Span): HTMLElement {
@@ -96,6 +181,9 @@ function facts(trace: Trace, span: Span): HTMLElement {
   }
   if (span.tokens) {
     add('Tokens', tokenText(span.tokens));
+  }
+  if (span.cost) {
+    add('Cost', costText(span.cost));
   }
   add('Span ID', span.id);
   if (span.parentId) {
@@ -132,47 +220,24 @@ export function tokenText(t: TokenUsage): string {
   return parts.join(' · ');
 }
 
+/** "$0.0123 ($0.0100 in · $0.0023 out)". */
+export function costText(c: Cost): string {
+  const parts = [c.input !== undefined ? `${money(c.input)} in` : '', c.output !== undefined ? `${money(c.output)} out` : ''];
+  const detail = parts.filter(Boolean).join(' · ');
+  return `${money(c.total ?? 0)}${detail ? ` (${detail})` : ''}`;
+}
+
+/** Dollars with enough digits for sub-cent LLM calls. */
+export function money(v: number): string {
+  const digits = v === 0 ? 2 : v < 0.01 ? 6 : v < 1 ? 4 : 2;
+  return `$${v.toFixed(digits)}`;
+}
+
 function section(title: string, body: HTMLElement): HTMLElement {
   const s = el('section', 'nbtrace-detail-section');
   s.appendChild(el('h4', 'nbtrace-detail-section-title', title));
   s.appendChild(body);
   return s;
-}
-
-function events(list: SpanEvent[]): HTMLElement {
-  const ol = el('ol', 'nbtrace-events');
-  for (const event of list) {
-    const li = el('li', 'nbtrace-event');
-    const head = el('div', 'nbtrace-event-head');
-    head.appendChild(el('span', 'nbtrace-event-name', event.name));
-    if (event.time !== undefined) {
-      head.appendChild(el('span', 'nbtrace-event-time', `+${formatDuration(event.time)}`));
-    }
-    li.appendChild(head);
-    const attrs = { ...event.attributes };
-    if (event.name === 'exception') {
-      li.classList.add('nbtrace-event-exception');
-      const type = attrs['exception.type'];
-      const message = attrs['exception.message'];
-      const stack = attrs['exception.stacktrace'];
-      if (type !== undefined || message !== undefined) {
-        li.appendChild(
-          el('div', 'nbtrace-exception-message', [type, message].filter(x => x !== undefined).map(String).join(': '))
-        );
-      }
-      if (stack !== undefined) {
-        li.appendChild(el('pre', 'nbtrace-stacktrace', String(stack)));
-      }
-      delete attrs['exception.type'];
-      delete attrs['exception.message'];
-      delete attrs['exception.stacktrace'];
-    }
-    if (Object.keys(attrs).length > 0) {
-      li.appendChild(renderJson(attrs, { openDepth: 1 }));
-    }
-    ol.appendChild(li);
-  }
-  return ol;
 }
 
 /**
@@ -194,7 +259,8 @@ export function detailSignature(span: Span | null): string | null {
     span.events.length,
     Object.keys(span.attributes).length,
     span.children.length,
-    span.tokens?.total
+    span.tokens?.total,
+    span.cost?.total
   ].join('|');
 }
 

@@ -6,7 +6,7 @@
 import { Trace } from '../model/types';
 import { copyButton } from './copy';
 import { button } from './dom';
-import { tokenText } from './detail';
+import { money, tokenText } from './detail';
 import { formatCount, formatDuration } from './format';
 
 export class TraceHeader {
@@ -68,6 +68,9 @@ export class TraceHeader {
     }
     if (t.tokens) {
       summary.push(`tokens: ${tokenText(t.tokens)}`);
+    }
+    if (t.cost?.total !== undefined) {
+      summary.push(`cost: ${money(t.cost.total)}`);
     }
     setText(this._summary, summary.join(' · '));
     this.renderElapsed(now);

@@ -8,7 +8,8 @@
  */
 import { Span, Trace } from '../model/types';
 import { ColumnHeader } from './columns';
-import { detailSignature, renderDetail, sameDetail } from './detail';
+import { DetailContext, detailSignature, renderDetail, sameDetail } from './detail';
+import { MarkdownRenderer } from './markdown';
 import { TraceHeader } from './header';
 import { errorBelow } from './insight';
 import { LiveClock } from './live';
@@ -28,6 +29,8 @@ export interface TraceViewOptions extends DisplayOptions {
    * since no newer payload will come.
    */
   snapshot: boolean;
+  /** Renders message text as sanitized markdown (from the rendermime options); plain text without it. */
+  markdown: MarkdownRenderer;
 }
 
 /** How the tree looks; settings changes apply them to open views (applyDisplay). */
@@ -50,6 +53,20 @@ export abstract class TraceViewCore implements TreeInputTarget {
     this._now = this._clock.now(arrivedAt);
     this._scale = createTimeScale(this._now, null);
     this._snapshot = options.snapshot === true;
+    this._detailContext = {
+      tab: null,
+      raw: false,
+      markdown: options.markdown,
+      select: id => {
+        this.select(id);
+        this.focus();
+      },
+      onTab: id => (this._detailContext.tab = id),
+      onRaw: raw => {
+        this._detailContext.raw = raw;
+        this._renderDetailNow();
+      }
+    };
     if (this._snapshot) {
       this._clock.dispose();
     }
@@ -90,6 +107,8 @@ export abstract class TraceViewCore implements TreeInputTarget {
     this._detail.className = 'nbtrace-detail';
     this._detail.setAttribute('role', 'region');
     this._detail.setAttribute('aria-label', 'Span details');
+    // Its tabs, buttons and links take arrows / Enter / Space; notebook shortcuts must not.
+    this._detail.setAttribute('data-lm-suppress-shortcuts', 'true');
     this.node.appendChild(this._detail);
 
     // The live ticker runs only while the trace is on screen.
@@ -183,9 +202,8 @@ export abstract class TraceViewCore implements TreeInputTarget {
     }
     this._list.invalidate();
     this._syncActiveDescendant();
-    renderDetail(this._detail, this._trace, span);
-    this._detailSignature = detailSignature(span);
     this._detailSpan = span;
+    this._renderDetailNow(false);
   }
 
   setExpanded(id: string, expanded: boolean): void {
@@ -291,10 +309,20 @@ export abstract class TraceViewCore implements TreeInputTarget {
     // A live update that did not touch the selected span keeps its panel as is
     // (opened JSON nodes, "show all", scroll); re-rendering would reset them.
     if (!sameDetail(this._detailSpan, this._detailSignature, selected)) {
-      renderDetail(this._detail, this._trace, selected);
-      this._detailSignature = detailSignature(selected);
+      this._detailSpan = selected;
+      this._renderDetailNow();
     }
     this._detailSpan = selected;
+  }
+
+  /** (Re-)render the detail panel for `_detailSpan`; the same span keeps its scroll offset. */
+  private _renderDetailNow(keepScroll = true): void {
+    const scroll = this._detail.scrollTop;
+    renderDetail(this._detail, this._trace, this._detailSpan, this._detailContext);
+    this._detailSignature = detailSignature(this._detailSpan);
+    if (keepScroll) {
+      this._detail.scrollTop = scroll;
+    }
   }
 
   private _renderRow(el: HTMLElement, index: number): void {
@@ -346,6 +374,7 @@ export abstract class TraceViewCore implements TreeInputTarget {
   private _input: TreeInput;
   // undefined: nothing rendered yet (null is the signature of "no selection").
   private _detailSignature: string | null | undefined = undefined;
+  private readonly _detailContext: DetailContext;
   /** The span the detail panel shows (its attributes are compared on updates). */
   private _detailSpan: Span | null = null;
 }

@@ -327,36 +327,3 @@ describe('token badge', () => {
     view.dispose();
   });
 });
-
-describe('chat turns in the details', () => {
-  it('an LLM span shows its messages by role, tool calls with arguments, all as text', () => {
-    const evil = '<img src=x onerror="window.__pwned=1"> **bold**';
-    const t = parseSpecs([
-      {
-        id: 'llm',
-        start: 0,
-        end: 5,
-        kind: 'LLM',
-        attributes: {
-          'llm.input_messages.0.message.role': 'user',
-          'llm.input_messages.0.message.content': evil,
-          'llm.output_messages.0.message.role': 'assistant',
-          'llm.output_messages.0.message.tool_calls.0.tool_call.function.name': 'get_weather',
-          'llm.output_messages.0.message.tool_calls.0.tool_call.function.arguments': '{"city": "Paris"}'
-        }
-      }
-    ]);
-    const view = new TraceView(t);
-    document.body.appendChild(view.node);
-    view.select(spanHex('llm'));
-    const chat = view.node.querySelector('.nbtrace-chat')!;
-    const messages = Array.from(chat.querySelectorAll<HTMLElement>('.nbtrace-chat-message'));
-    expect(messages.map(m => m.dataset.role)).toEqual(['user', 'assistant']);
-    expect(messages[0].querySelector('.nbtrace-chat-text')!.textContent).toBe(evil);
-    expect(chat.querySelector('img')).toBeNull();
-    expect(messages[1].querySelector('.nbtrace-chat-tool-name')!.textContent).toBe('get_weather(…)');
-    expect(messages[1].textContent).toContain('Paris');
-    expect(view.node.querySelector('.nbtrace-detail')!.textContent).toContain('Messages (2)');
-    view.dispose();
-  });
-});

@@ -63,7 +63,11 @@ test('a traced cell shows its span tree, usable by mouse and keyboard', async ({
   await row(tree, 'retrieve').locator('.nbtrace-name').click();
   await expect(row(tree, 'retrieve')).toHaveAttribute('aria-selected', 'true');
   const detail = output.getByRole('region', { name: 'Span details' });
-  await expect(detail).toContainText('Inputs');
+  // The details are in tabs; inputs and outputs share one.
+  await detail.getByRole('tab', { name: 'Inputs / Outputs' }).click();
+  await expect(detail.getByRole('tab', { name: 'Inputs / Outputs' })).toHaveAttribute('aria-selected', 'true');
+  await expect(detail.getByRole('tabpanel')).toContainText('Inputs');
+  await row(tree, 'retrieve').locator('.nbtrace-name').click(); // focus back to the tree
   await expect(detail).toContainText('What is the weather in Paris?');
   await expect(detail).toContainText('Paris is sunny today.');
 
@@ -160,7 +164,7 @@ test('the demo notebook runs offline and shows the agent trace', async ({ page, 
   const chat = renderer.getByRole('region', { name: 'Span details' }).locator('.nbtrace-chat');
   await expect(chat.locator('.nbtrace-chat-message[data-role="user"]').first()).toBeVisible();
   await expect(chat.locator('.nbtrace-chat-message[data-role="assistant"]').first()).toBeVisible();
-  await expect(chat.locator('.nbtrace-chat-tool-name').first()).toBeVisible();
+  await expect(chat.locator('.nbtrace-chat-tool-call .nbtrace-chat-tool-name').first()).toBeVisible();
   await chat.scrollIntoViewIfNeeded();
   await chat.screenshot({ path: path.join(SCREENSHOTS, 'demo-chat.png') });
 
