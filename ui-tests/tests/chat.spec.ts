@@ -134,11 +134,17 @@ test('LLM markdown renders sanitized: no script, no remote request; raw text, ta
   // Tabs by keyboard: → goes to the next tab and opens it.
   await chatTab.focus();
   await page.keyboard.press('ArrowRight');
+  await expect(detail.getByRole('tab', { name: 'Inputs / Outputs' })).toBeFocused();
+  await page.keyboard.press('End');
   const attributesTab = detail.getByRole('tab', { name: /^Attributes/ });
   await expect(attributesTab).toBeFocused();
   await expect(attributesTab).toHaveAttribute('aria-selected', 'true');
   await expect(detail.getByRole('tabpanel')).toContainText('gen_ai.operation.name');
+  await page.keyboard.press('Home');
+  await expect(chatTab).toBeFocused();
   await page.keyboard.press('ArrowLeft');
+  await expect(attributesTab).toBeFocused(); // wraps around
+  await page.keyboard.press('Home');
   await expect(chatTab).toHaveAttribute('aria-selected', 'true');
 
   // The first LLM call: tools offered, and its tool call links to the tool span.
