@@ -22,6 +22,12 @@ ERROR status saying why. Outside a kernel nothing is displayed;
 Threads start with an empty context: run work with ``nbtrace.wrap_context(fn)``
 (or ``contextvars.copy_context().run``) to keep the current span as the parent;
 a plain ``threading.Thread(target=fn)`` starts a new trace.
+
+At most ``max_traces_per_cell`` traces (default 10) are displayed per cell; the
+rest are summed up in one line and kept for ``nbtrace.last_traces()``.
+``nbtrace.disable()`` / ``enable()`` turn tracing itself off and on.
+``%load_ext nbtrace`` adds the ``%%nbtrace`` cell magic (trace a whole cell) and
+the ``%nbtrace on|off|status`` line magic.
 """
 from __future__ import annotations
 
@@ -36,7 +42,10 @@ except ImportError:  # a source tree that was never built
     except Exception:
         __version__ = "0.1.0"
 
-from ._collector import TraceCollector, TraceRecord, get_collector
+from typing import Any
+
+from .client import Client
+from ._collector import NonRecordingSpan, TraceCollector, TraceRecord, get_collector
 from ._context import get_current_span, wrap_context
 from ._decorator import trace
 from ._display import MIME_TYPE, show, trace_bundle
@@ -46,13 +55,31 @@ from ._span import Span
 from ._util import NbtraceWarning
 
 __all__ = [
-    "MIME_TYPE", "DisplayListener", "NbtraceWarning", "Span", "TraceCollector", "TraceRecord",
-    "configure", "get_collector", "get_current_span", "get_last_trace", "show", "start_span",
-    "trace", "trace_bundle", "trace_to_dict", "wrap_context", "__version__",
+    "Client", "MIME_TYPE", "DisplayListener", "NbtraceWarning", "NonRecordingSpan", "Span",
+    "TraceCollector", "TraceRecord", "configure", "disable", "enable", "get_collector",
+    "get_current_span", "get_last_trace", "is_enabled", "last_traces",
+    "load_ipython_extension", "show", "start_span", "trace", "trace_bundle", "trace_to_dict",
+    "unload_ipython_extension", "wrap_context", "__version__",
 ]
 
-_display_listener = DisplayListener()
-get_collector().add_listener(_display_listener)
+DEFAULT_MAX_TRACES = 100  # finished traces kept (last_traces()); 10 are shown per cell
+
+
+def _install_display_listener() -> DisplayListener:
+    """The collector's display listener: created once per process. Re-importing this
+    module (``%reload_ext nbtrace``) reuses it, so traces are never displayed twice
+    and settings survive."""
+    collector = get_collector()
+    for listener in collector.listeners:
+        if isinstance(listener, DisplayListener):
+            return listener
+    listener = DisplayListener()
+    collector.add_listener(listener)
+    collector.max_finished_traces = DEFAULT_MAX_TRACES
+    return listener
+
+
+_display_listener = _install_display_listener()
 
 
 def start_span(name: str, span_type: str = "UNKNOWN", attributes: dict | None = None,
@@ -71,6 +98,9 @@ def start_span(name: str, span_type: str = "UNKNOWN", attributes: dict | None = 
     the current span, so it does not become the parent of other spans unless
     passed as ``parent=``). In a notebook, end it in the same cell: spans still
     running when the cell ends are ended with ERROR status.
+
+    While tracing is disabled (:func:`disable`) this returns a
+    :class:`NonRecordingSpan`: same methods, records nothing.
     """
     collector = get_collector()
     if parent is None:
@@ -84,8 +114,54 @@ def get_last_trace() -> dict | None:
     return trace_to_dict(record) if record is not None else None
 
 
+def last_traces(n: int | None = None) -> list:
+    """The finished traces kept in memory (the last ``n``, or all), oldest first, as
+    MLflow-v3-shaped dicts — including those a cell did not display. How many are
+    kept: ``configure(max_traces=)`` (default 100). ``nbtrace.show(last_traces(5))``
+    displays several in one output."""
+    if n is not None and (isinstance(n, bool) or int(n) != n or n < 0):
+        raise ValueError("nbtrace.last_traces: n must be a whole number >= 0 (or None for all)")
+    records = get_collector().finished_traces()
+    if n is not None:
+        records = records[-int(n):] if n else []
+    return [trace_to_dict(record) for record in records]
+
+
+def disable() -> None:
+    """Stop tracing: ``@trace`` functions run untraced (one flag check per call),
+    ``start_span`` returns a :class:`NonRecordingSpan`, nothing is recorded or
+    shown, until :func:`enable`. Spans already running finish normally.
+    (``configure(display=False)`` only stops showing traces; they are still kept.)"""
+    get_collector().enabled = False
+
+
+def enable() -> None:
+    """Start tracing again after :func:`disable` (tracing is on by default)."""
+    get_collector().enabled = True
+
+
+def is_enabled() -> bool:
+    """Is tracing on (see :func:`disable`)?"""
+    return bool(get_collector().enabled)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext nbtrace``: the ``%%nbtrace`` / ``%nbtrace`` magics and the cell hooks."""
+    from ._magic import load_ipython_extension as load
+
+    load(ipython, _display_listener)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext nbtrace``: remove the magics (traces are still displayed)."""
+    from ._magic import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
 def configure(display: bool | None = None, max_traces: int | None = None,
-              live: bool | None = None, update_interval: float | None = None) -> dict:
+              live: bool | None = None, update_interval: float | None = None,
+              max_traces_per_cell: int | None = None) -> dict:
     """Change settings; returns the current ones.
 
     ``display``: show traces in the notebook (default ``True``).
@@ -93,11 +169,19 @@ def configure(display: bool | None = None, max_traces: int | None = None,
     it runs (default ``True``); ``False`` shows it once, when it finishes.
     ``update_interval``: at most one live update per trace every this many seconds
     (default 0.1; 0 = on every change). The final state is always shown at once.
-    ``max_traces``: how many finished traces to keep in memory (default 10).
+    ``max_traces``: how many finished traces to keep in memory for
+    :func:`last_traces` (default 100).
+    ``max_traces_per_cell``: how many traces one cell displays (default 10; 0 =
+    none); later ones are counted in one "N more traces not shown" line.
+    The returned dict also says whether tracing is on (``"tracing"``, see :func:`disable`).
     """
     if max_traces is not None:
         if int(max_traces) < 1:
             raise ValueError("nbtrace.configure: max_traces must be at least 1")
+    if max_traces_per_cell is not None:
+        if isinstance(max_traces_per_cell, bool) or int(max_traces_per_cell) != max_traces_per_cell \
+                or max_traces_per_cell < 0:
+            raise ValueError("nbtrace.configure: max_traces_per_cell must be a whole number >= 0")
     if update_interval is not None:
         interval = float(update_interval)
         if not 0 <= interval < float("inf"):
@@ -109,9 +193,13 @@ def configure(display: bool | None = None, max_traces: int | None = None,
         _display_listener.enabled = bool(display)
     if live is not None:
         _display_listener.live = bool(live)
+    if max_traces_per_cell is not None:
+        _display_listener.max_traces_per_cell = int(max_traces_per_cell)
     return {"display": _display_listener.enabled, "live": _display_listener.live,
             "update_interval": _display_listener.update_interval,
-            "max_traces": get_collector().max_finished_traces}
+            "max_traces": get_collector().max_finished_traces,
+            "max_traces_per_cell": _display_listener.max_traces_per_cell,
+            "tracing": is_enabled()}
 
 
 def _jupyter_labextension_paths() -> list:

@@ -88,6 +88,11 @@ class TraceRecord:
 class TraceCollector:
     """Thread-safe registry of traces with start/end listener hooks."""
 
+    #: ``None``, or ``fn(current_span) -> parent`` called when a span starts with the
+    #: default parent: it may pick another parent than nbtrace's current span
+    #: (nbtrace.otel: the OpenTelemetry current span, when it is the innermost).
+    parent_hook: Any = None
+
     def __init__(self, max_finished_traces: int = 10, max_active_traces: int = 1_000,
                  max_spans_per_trace: int = 10_000) -> None:
         self._lock = threading.RLock()
@@ -96,6 +101,9 @@ class TraceCollector:
         self.max_active_traces = max_active_traces
         self.max_spans_per_trace = max_spans_per_trace
         self._listeners: list = []
+        # False (nbtrace.disable()): start_span hands out NonRecordingSpans and
+        # @trace runs functions untraced; nothing is recorded or displayed.
+        self.enabled = True
 
     # ------------------------------------------------------------ listeners
     def add_listener(self, listener: Any) -> None:
@@ -132,9 +140,21 @@ class TraceCollector:
         (Internal, for ``@trace``: ``_encoded`` holds attributes already JSON-encoded,
         added after ``attributes``, then ``_inputs`` the JSON of the inputs;
         ``_type_json`` is the JSON of ``span_type``. All are set before the span is
-        visible, so listeners see a complete span start.)"""
+        visible, so listeners see a complete span start.)
+
+        While tracing is off (``enabled`` False) this returns a
+        :class:`NonRecordingSpan` and records nothing."""
+        if not self.enabled:
+            return NonRecordingSpan(name, span_type)
         if parent is _USE_CURRENT:
             parent = _current_span.get()
+            if self.parent_hook is not None:
+                try:
+                    parent = self.parent_hook(parent)
+                except Exception as exc:
+                    report_internal_error("choosing the parent span", exc)
+        if isinstance(parent, NonRecordingSpan):  # started while tracing was off
+            parent = None
         if parent is not None and not isinstance(parent, Span):
             report_internal_error("start_span(parent=...) (not a Span; starting a new trace)")
             parent = None
@@ -247,6 +267,52 @@ class TraceCollector:
         with self._lock:
             self._finished.clear()
             self._active.clear()
+
+
+class NonRecordingSpan:
+    """What ``start_span`` returns while tracing is off (``nbtrace.disable()``).
+
+    It accepts every :class:`Span` method and does nothing (no lock, no listener,
+    no serialization); as a context manager it is not made current and never
+    swallows exceptions. Its children, if tracing is enabled meanwhile, start a
+    new trace."""
+
+    __slots__ = ("name", "span_type")
+
+    is_recording = False
+    span_id = "0" * 16
+    trace_id = ""
+    parent_id = None
+    parent = None
+    start_time_ns = 0
+    end_time_ns = None
+    status = "UNSET"
+    is_ended = False
+    token_usage = None
+
+    def __init__(self, name: str = "", span_type: str = "UNKNOWN") -> None:
+        self.name = name
+        self.span_type = span_type
+
+    def __enter__(self) -> NonRecordingSpan:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+        return False
+
+    @staticmethod
+    def _noop(*args: Any, **kwargs: Any) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other public Span method (set_inputs, set_outputs, set_attribute(s),
+        # set_token_usage, add_event, set_status, record_exception, end, ...).
+        if not name.startswith("_") and callable(getattr(Span, name, None)):
+            return NonRecordingSpan._noop
+        raise AttributeError(f"'NonRecordingSpan' object has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        return f"<nbtrace.NonRecordingSpan {self.name!r} (tracing is disabled)>"
 
 
 _collector = TraceCollector()

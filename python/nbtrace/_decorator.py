@@ -178,6 +178,9 @@ class _Starter:
 
     def __call__(self, args: tuple, kwargs: dict) -> Span | None:
         try:
+            collector = get_collector()
+            if not collector.enabled:  # nbtrace.disable(): run the function untraced
+                return None
             start_ns = _time_ns()
             try:
                 inputs = _span.dumps(self.plan.inputs(args, kwargs))
@@ -185,7 +188,7 @@ class _Starter:
                 report_internal_error("set_inputs", exc)
                 inputs = None
             # (positional: cheaper than keywords; see TraceCollector.start_span)
-            return get_collector().start_span(
+            return collector.start_span(
                 self.name, self.span_type, self.attributes, _USE_CURRENT, start_ns,
                 self.fixed, inputs, self.type_json)
         except Exception as exc:

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from ._export import _trace_doc, summarize
+from ._collector import TraceRecord
+from ._export import _trace_doc, summarize, trace_to_dict
 from ._serialize import to_jsonable
 from ._util import report_internal_error
 
@@ -132,17 +133,70 @@ def _parse_text(text: str) -> Any:
         return docs
 
 
+def _call(x: Any, method: str) -> Any:
+    """``x.<method>()``; a failure becomes a ``TypeError`` naming the object."""
+    try:
+        return getattr(x, method)()
+    except Exception as exc:
+        raise TypeError(f"nbtrace.show: {type(x).__name__}.{method}() failed "
+                        f"({type(exc).__name__}: {exc})") from exc
+
+
+def _part_to_dict(part: Any) -> Any:
+    """An MLflow ``TraceInfo`` / ``TraceData`` (or a dict of one) → dict."""
+    if isinstance(part, Mapping):
+        return dict(part)
+    if callable(getattr(part, "to_dict", None)):
+        return _call(part, "to_dict")
+    spans = getattr(part, "spans", None)  # a TraceData without to_dict(): its spans
+    if isinstance(spans, (list, tuple)):
+        return {"spans": [s if isinstance(s, Mapping) else _call(s, "to_dict") for s in spans]}
+    raise TypeError(f"nbtrace.show: cannot read {type(part).__name__} as part of a trace "
+                    "(expected a dict or an object with .to_dict())")
+
+
+def _trace_column(frame: Any) -> list | None:
+    """The ``trace`` column of a DataFrame-like (``mlflow.search_traces()``'s default
+    result) as a list, without importing pandas; ``None`` if ``frame`` is not one."""
+    columns = getattr(frame, "columns", None)
+    if columns is None or isinstance(frame, Mapping) or not callable(getattr(frame, "__getitem__", None)):
+        return None
+    try:
+        names = [str(c) for c in columns]
+    except TypeError:
+        return None
+    if "trace" not in names:
+        raise ValueError(
+            "nbtrace.show: this table has no 'trace' column (columns: "
+            f"{names[:8]}); use mlflow.search_traces(return_type=\"list\") or pass the traces")
+    return list(frame["trace"])
+
+
 def _coerce(x: Any) -> Any:
-    """Text → parsed JSON; ``.to_dict()`` objects → dict; anything else unchanged."""
+    """Text → parsed JSON; MLflow objects → dicts; anything else unchanged.
+
+    MLflow objects are duck-typed (mlflow is never imported): a ``Trace`` by
+    ``.to_dict()``, else ``.to_json()``, else ``.info`` + ``.data``; a
+    DataFrame of ``search_traces()`` by its ``trace`` column; our own
+    :class:`~nbtrace.TraceRecord` by :func:`nbtrace.trace_to_dict`."""
     if isinstance(x, (bytes, bytearray)):
         x = bytes(x).decode("utf-8")
     if isinstance(x, str):
         return _parse_text(x)
     if isinstance(x, (Mapping, list, tuple)) or isinstance(x, type):
         return x
-    to_dict = getattr(x, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
+    if isinstance(x, TraceRecord):
+        return trace_to_dict(x)
+    rows = _trace_column(x)
+    if rows is not None:
+        return rows
+    if callable(getattr(x, "to_dict", None)):
+        return _call(x, "to_dict")
+    if callable(getattr(x, "to_json", None)):
+        text = _call(x, "to_json")
+        return _parse_text(text.decode("utf-8") if isinstance(text, (bytes, bytearray)) else text)
+    if hasattr(x, "info") and hasattr(x, "data"):
+        return {"info": _part_to_dict(x.info), "data": _part_to_dict(x.data)}
     raise TypeError(
         "nbtrace.show: expected an MLflow trace (or its dict/JSON), an OTLP JSON document, "
         f"JSON Lines text, or a list of those; got {type(x).__name__}")
@@ -186,10 +240,15 @@ def show_bundle(x: Any) -> dict:
 def show(x: Any) -> None:
     """Display a trace document in the notebook with the nbtrace renderer.
 
-    Accepts an MLflow ``Trace`` (anything with ``.to_dict()``), an MLflow trace
-    dict, an OTLP JSON document (``{"resourceSpans": ...}``), a JSON string or
-    JSON Lines text of those, or a list of them. Invalid input raises
-    ``TypeError``/``ValueError``. Outside a kernel, prints the one-line summary.
+    Accepts an MLflow ``Trace`` (``mlflow.get_trace(id)``,
+    ``mlflow.get_last_active_trace()``: anything with ``.to_dict()``,
+    ``.to_json()`` or ``.info`` + ``.data``), an MLflow trace dict, an OTLP JSON
+    document (``{"resourceSpans": ...}``), a JSON string or JSON Lines text of
+    those (``trace.to_json()``), a list of them (``mlflow.search_traces(
+    return_type="list")``, ``nbtrace.last_traces()``: one output showing them
+    all) or a DataFrame with a ``trace`` column (``mlflow.search_traces()``).
+    Invalid input raises ``TypeError``/``ValueError``. Outside a kernel, prints
+    the one-line summary.
     """
     bundle = show_bundle(x)
     if in_kernel():

@@ -30,12 +30,19 @@ running in such a trace with ERROR status — "the cell finished / raised … / 
 interrupted while this span was running" — and publishes the final state, so a
 root opened with ``start_span()`` and never ended does not stay "running"
 forever. (Traces therefore do not continue across cells.)
+
+Per-cell cap: a cell displays at most ``max_traces_per_cell`` traces (default 10;
+a loop making 1,000 traces must not make 1,000 outputs). It counts the rest on one
+plain-text line, "N more traces not shown — …", updated in place (throttled; the
+final count is sent at the cell's end); they are still kept (``last_traces()``).
 """
 from __future__ import annotations
 
+import collections
 import functools
 import threading
 import time
+import uuid
 import weakref
 from typing import Any, Callable
 
@@ -46,6 +53,8 @@ from ._util import report_internal_error
 DEFAULT_UPDATE_INTERVAL = 0.1
 MAX_LOAD = 0.25  # live publishing may use at most this share of the time ...
 MAX_STRETCHED_INTERVAL = 2.0  # ... by stretching the interval up to this (seconds)
+DEFAULT_MAX_TRACES_PER_CELL = 10
+MAX_TRACKED_CELLS = 64  # per-cell counts kept (the oldest cells are forgotten)
 
 
 def start_timer(delay: float, fn: Callable[[], None]) -> threading.Timer:
@@ -73,11 +82,39 @@ def cell_end_message(error: BaseException | None) -> str:
     return f"the cell raised {truncate(what, 500)} while this span was running"
 
 
+def overflow_text(hidden: int, kept: int) -> str:
+    """The line that stands for the ``hidden`` traces a cell did not display
+    (``kept``: how many finished traces ``nbtrace.last_traces()`` holds)."""
+    noun = "trace" if hidden == 1 else "traces"
+    text = f"{hidden} more {noun} not shown — see nbtrace.last_traces()"
+    if hidden > kept:
+        text += (f" (it keeps only the last {kept} traces: "
+                 "nbtrace.configure(max_traces=N) keeps more)")
+    return text
+
+
+class CellTraces:
+    """How many traces one cell displayed and hid, and its "N more" line."""
+
+    __slots__ = ("parent", "shown", "hidden", "display_id", "lock", "sent", "last_sent",
+                 "timer", "collector")
+
+    def __init__(self, parent: dict | None) -> None:
+        self.parent = parent  # the cell's request header (routes the line to the cell)
+        self.shown = self.hidden = 0
+        self.display_id = f"nbtrace-more-{uuid.uuid4().hex}"
+        self.lock = threading.RLock()
+        self.sent: str | None = None  # the text last published (None: not displayed yet)
+        self.last_sent = 0.0
+        self.timer: Any = None
+        self.collector: Any = None  # whose max_finished_traces the line mentions
+
+
 class LiveState:
     """Per-trace state of the live display (``TraceRecord.live``)."""
 
     __slots__ = ("lock", "parent", "cell", "shown", "finished", "last_sent", "cost", "timer",
-                 "publishes")
+                 "publishes", "hidden")
 
     def __init__(self, parent: dict | None) -> None:
         self.lock = threading.RLock()  # serializes publishes of this trace
@@ -89,6 +126,7 @@ class LiveState:
         self.cost = 0.0  # how long the last publish took (seconds)
         self.timer: Any = None  # the pending trailing update, if any
         self.publishes = 0
+        self.hidden = False  # over its cell's max_traces_per_cell: never displayed
 
 
 class DisplayListener:
@@ -96,7 +134,8 @@ class DisplayListener:
 
     ``enabled``: display at all; ``live``: display at the first span and update in
     place (else display once at the end); ``update_interval``: seconds between
-    updates of one trace (0 = every change).
+    updates of one trace (0 = every change); ``max_traces_per_cell``: traces
+    displayed per cell before the rest are only counted (``None``: no limit).
 
     Everything else is injectable for tests: ``publish(bundle, display_id=,
     update=)``, ``clock()`` (seconds, monotonic), ``schedule(delay, fn) -> handle
@@ -121,6 +160,9 @@ class DisplayListener:
         self._open: weakref.WeakSet = weakref.WeakSet()  # traces a cell may still have to end
         self._open_lock = threading.Lock()
         self._hooked_shell: Any = None
+        self.max_traces_per_cell: int | None = DEFAULT_MAX_TRACES_PER_CELL
+        self._cells: collections.OrderedDict = collections.OrderedDict()  # msg_id → CellTraces
+        self._cells_lock = threading.Lock()
 
     # ------------------------------------------------------------ collector hooks
     def on_span_start(self, span: Any) -> None:
@@ -226,6 +268,8 @@ class DisplayListener:
     def _send(self, trace: Any, state: LiveState) -> None:
         """Publish ``trace`` now: display it the first time, then update (hold state.lock)."""
         update = state.shown
+        if not update and (state.hidden or not self._admit(trace, state)):
+            return  # over the cell's limit: counted on the "N more" line instead
         started = self._clock()
         try:
             bundle = _display.trace_bundle(trace)
@@ -243,14 +287,85 @@ class DisplayListener:
             state.last_sent = self._clock()
             state.cost = max(0.0, state.last_sent - started)
 
+    # ------------------------------------------------------------ per-cell cap
+    def _admit(self, trace: Any, state: LiveState) -> bool:
+        """May ``trace`` be displayed in its cell? Decided once, at its first display;
+        a refused trace is counted on the cell's "N more" line. Never raises."""
+        try:
+            limit = self.max_traces_per_cell
+            if state.cell is None or limit is None:
+                return True
+            with self._cells_lock:
+                cell = self._cells.get(state.cell)
+                if cell is None:
+                    cell = self._cells[state.cell] = CellTraces(state.parent)
+                    while len(self._cells) > MAX_TRACKED_CELLS:
+                        self._cells.popitem(last=False)
+                if cell.shown < limit:
+                    cell.shown += 1
+                    return True
+                cell.hidden += 1
+                cell.collector = trace.collector
+            state.hidden = True
+            self._overflow_changed(cell)
+            return False
+        except Exception as exc:
+            report_internal_error("limiting the traces displayed per cell", exc)
+            return True
+
+    def _overflow_changed(self, cell: CellTraces) -> None:
+        """The hidden count grew: publish the line now, or arm one trailing update."""
+        with cell.lock:
+            if cell.timer is not None:
+                return  # the armed update will carry this count too
+            if cell.sent is None or cell.last_sent + self.update_interval <= self._clock():
+                self._send_overflow(cell)
+            else:
+                wait = cell.last_sent + self.update_interval - self._clock()
+                cell.timer = self._schedule(wait, functools.partial(self._flush_overflow, cell))
+
+    def _flush_overflow(self, cell: CellTraces) -> None:
+        """Publish the cell's line if its count changed (timer thread, or cell end)."""
+        with cell.lock:
+            self._cancel_timer(cell)
+            self._send_overflow(cell)
+
+    def _send_overflow(self, cell: CellTraces) -> None:
+        """Display or update the "N more traces not shown" line (hold cell.lock)."""
+        try:
+            kept = cell.collector.max_finished_traces if cell.collector is not None else cell.hidden
+            text = overflow_text(cell.hidden, kept)
+            if text == cell.sent:
+                return
+            bundle = {"text/plain": text}
+            update = cell.sent is not None
+            if self._publish is not None:
+                self._publish(bundle, display_id=cell.display_id, update=update)
+            else:
+                _display.publish_for(cell.parent, bundle, display_id=cell.display_id,
+                                     update=update)
+            cell.sent = text
+        except Exception as exc:
+            report_internal_error("showing the count of traces not shown", exc)
+        finally:
+            cell.last_sent = self._clock()
+
+    def cell_counts(self, cell: str) -> tuple:
+        """``(shown, hidden)``: traces of the cell whose request ``msg_id`` is ``cell``."""
+        counts = self._cells.get(cell)
+        return (counts.shown, counts.hidden) if counts is not None else (0, 0)
+
     # ------------------------------------------------------------ cell end
     def _install_cell_hook(self) -> None:
-        """Register :meth:`post_run_cell` with the IPython shell, once."""
-        shell = self._get_shell()
+        self.install(self._get_shell())
+
+    def install(self, shell: Any) -> None:
+        """Register :meth:`post_run_cell` with ``shell`` (once; ``%load_ext nbtrace``
+        does it at once, else the first trace does)."""
         if shell is None or shell is self._hooked_shell:
             return
         try:
-            shell.events.register("post_run_cell", self.post_run_cell)
+            shell.events.register("post_run_cell", self.post_run_cell)  # IPython dedupes
             self._hooked_shell = shell
         except Exception as exc:
             report_internal_error("registering the cell-end hook", exc)
@@ -274,6 +389,10 @@ class DisplayListener:
                     self._open.discard(trace)
                 if not trace.is_finished:
                     trace.collector.finalize_trace(trace, why)
+            with self._cells_lock:
+                counts = self._cells.get(cell)
+            if counts is not None and counts.hidden:
+                self._flush_overflow(counts)  # the final count, in the cell
         except Exception as exc:
             report_internal_error("ending the traces of a finished cell", exc)
 

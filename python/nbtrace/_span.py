@@ -279,6 +279,35 @@ class Span:
         except Exception as exc:
             report_internal_error("set_attributes", exc)
 
+    def _set_name(self, name: str) -> None:
+        """Rename a running span (OpenTelemetry's ``update_name``; used by nbtrace.otel)."""
+        try:
+            if self._mutable("renaming a span"):
+                name = name if type(name) is str and len(name) <= 1_000 else truncate(str(name), 1_000)
+                with self._trace.lock:
+                    if self._ended_meanwhile("renaming a span"):
+                        return
+                    self._name = name
+                self._changed()
+        except Exception as exc:
+            report_internal_error("renaming a span", exc)
+
+    def _set_span_type(self, span_type: str) -> None:
+        """Change a running span's type (OpenTelemetry spans say their kind in attributes,
+        often set after the start; used by nbtrace.otel)."""
+        try:
+            if self._mutable("setting the span type"):
+                span_type = str(span_type)
+                encoded = _type_json(span_type)
+                with self._trace.lock:
+                    if self._ended_meanwhile("setting the span type"):
+                        return
+                    self._span_type = span_type
+                    self._attributes[SPAN_TYPE_KEY] = encoded
+                self._changed()
+        except Exception as exc:
+            report_internal_error("setting the span type", exc)
+
     def set_token_usage(self, input_tokens: int | None = None, output_tokens: int | None = None,
                         total_tokens: int | None = None, **extra: int) -> None:
         """Record LLM token counts as ``mlflow.chat.tokenUsage``.

@@ -5,6 +5,8 @@ The TypeScript contract test runs this (no IPython needed) and parses stdout:
     python python/tests/emit_contract_trace.py            # the MIME payload (MLflow v3 trace dict)
     python python/tests/emit_contract_trace.py --bundle   # the whole bundle, incl. text/plain
     python python/tests/emit_contract_trace.py --running  # a live snapshot: IN_PROGRESS
+    python python/tests/emit_contract_trace.py --otlp     # the same trace as OTLP/JSON (nbtrace.export)
+    python python/tests/emit_contract_trace.py --jsonl F  # writes OTLP JSON Lines to F: it + a 2nd trace
 
 The trace: agent (AGENT) → plan (CHAIN) → llm_call (LLM, token usage) · a failing
 tool (TOOL, ERROR, caught by the caller) · an async retriever (RETRIEVER) · a
@@ -98,6 +100,19 @@ def build_running_bundle():
 
 
 def main(argv):
+    if "--otlp" in argv or "--jsonl" in argv:
+        from nbtrace import export
+
+        record = build_trace()
+        if "--otlp" in argv:
+            json.dump(export.to_otlp_json(record), sys.stdout, ensure_ascii=False, allow_nan=False)
+            sys.stdout.write("\n")
+            return
+        with nbtrace.start_span("second", span_type="CHAIN") as span:
+            span.set_inputs({"n": 1})
+        path = argv[argv.index("--jsonl") + 1]
+        export.to_jsonl(path, [record, nbtrace.get_collector().last_finished_trace()])
+        return
     bundle = build_running_bundle() if "--running" in argv else trace_bundle(build_trace())
     payload = bundle if "--bundle" in argv else bundle[MIME_TYPE]
     json.dump(payload, sys.stdout, ensure_ascii=False, allow_nan=False)

@@ -195,5 +195,10 @@ def test_demo_notebook_executes_cleanly():
     assert summaries[0].startswith("<nbtrace trace 'run_agent' · 13 spans · 2 errors · ")
     assert "tokens" in summaries[0]
     assert any(s.startswith("<nbtrace trace 'invoke_agent support-bot' · 3 spans · 1 error") for s in summaries)
-    assert summaries[-1].startswith("<nbtrace trace 'slow_agent' · 17 spans · 1 error · ")
-    assert "running" not in summaries[-1]
+    slow = [s for s in summaries if s.startswith("<nbtrace trace 'slow_agent'")]
+    assert slow[-1].startswith("<nbtrace trace 'slow_agent' · 17 spans · 1 error · ")
+    assert "running" not in slow[-1]
+    # Section 7: the real openai client against the fake server, autologged: agent, 2 LLM calls, 1 tool.
+    assert any(s.startswith("<nbtrace trace 'weather_agent' · 4 spans · ") and "tokens" in s for s in summaries)
+    # Section 8: spans made through the OpenTelemetry API.
+    assert any(s.startswith("<nbtrace trace 'rag_pipeline' · 3 spans · ") for s in summaries)

@@ -149,7 +149,7 @@ test('LLM markdown renders sanitized: no script, no remote request; raw text, ta
 
   // The first LLM call: tools offered, and its tool call links to the tool span.
   await renderer.locator('[role="treeitem"]', { hasText: 'chat gpt-test' }).first().locator('.nbtrace-name').click();
-  await expect(detail.locator('.nbtrace-chat-tools summary')).toHaveText('tools offered (1): get_weather');
+  await expect(detail.locator('.nbtrace-chat-tools > summary')).toHaveText('tools offered (1): get_weather');
   await detail.getByRole('button', { name: '→ execute_tool get_weather' }).click();
   await expect(renderer.locator('[role="treeitem"][aria-selected="true"] .nbtrace-name')).toHaveText('execute_tool get_weather');
 

@@ -177,4 +177,27 @@ test('the demo notebook runs offline and shows the agent trace', async ({ page, 
   await renderer.getByRole('region', { name: 'Span details' }).locator('.nbtrace-documents').screenshot({
     path: path.join(SCREENSHOTS, 'demo-documents.png')
   });
+
+  // Section 7: OpenAI autolog — the real openai client against the notebook's own fake server on 127.0.0.1.
+  const autolog = (await page.notebook.getCellOutputLocator(17))!.locator('.nbtrace-root');
+  await expect(autolog.locator('.nbtrace-title')).toHaveText('weather_agent');
+  const completions = autolog.locator('[role="treeitem"]', { hasText: 'Completions' });
+  await expect(completions).toHaveCount(2);
+  await completions.first().locator('.nbtrace-name').click();
+  const autologDetail = autolog.getByRole('region', { name: 'Span details' });
+  await expect(autologDetail.locator('.nbtrace-facts')).toContainText('CHAT_MODEL');
+  await expect(autologDetail.getByRole('tab', { name: /^Chat/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(autologDetail.locator('.nbtrace-chat-message[data-role="user"]')).toContainText("What's the weather in Paris?");
+  await expect(autologDetail.locator('.nbtrace-chat-tools > summary')).toContainText('get_weather');
+  await expect(completions.first().locator('.nbtrace-tokens')).toHaveText(/\d+ tok$/);
+  await autologDetail.scrollIntoViewIfNeeded();
+  await autolog.screenshot({ path: path.join(SCREENSHOTS, 'demo-openai-autolog.png') });
+  // Its tool call leads to the tool span that ran it.
+  await autologDetail.getByRole('button', { name: '→ get_weather' }).click();
+  await expect(autolog.locator('[role="treeitem"][aria-selected="true"] .nbtrace-name')).toHaveText('get_weather');
+
+  // Section 8: spans made through the OpenTelemetry API.
+  const otel = (await page.notebook.getCellOutputLocator(19))!.locator('.nbtrace-root');
+  await expect(otel.locator('.nbtrace-title')).toHaveText('rag_pipeline');
+  await expect(otel.locator('.nbtrace-summary')).toContainText('3 spans');
 });
