@@ -48,6 +48,7 @@ from .client import Client
 from ._collector import NonRecordingSpan, TraceCollector, TraceRecord, get_collector
 from ._context import get_current_span, wrap_context
 from ._decorator import trace
+from . import _display
 from ._display import MIME_TYPE, show, trace_bundle
 from ._export import trace_to_dict
 from ._live import DisplayListener
@@ -161,7 +162,7 @@ def unload_ipython_extension(ipython: Any) -> None:
 
 def configure(display: bool | None = None, max_traces: int | None = None,
               live: bool | None = None, update_interval: float | None = None,
-              max_traces_per_cell: int | None = None) -> dict:
+              max_traces_per_cell: int | None = None, html_summary: bool | None = None) -> dict:
     """Change settings; returns the current ones.
 
     ``display``: show traces in the notebook (default ``True``).
@@ -173,6 +174,8 @@ def configure(display: bool | None = None, max_traces: int | None = None,
     :func:`last_traces` (default 100).
     ``max_traces_per_cell``: how many traces one cell displays (default 10; 0 =
     none); later ones are counted in one "N more traces not shown" line.
+    ``html_summary``: add a small static ``text/html`` summary of each trace to its
+    output, for GitHub, nbviewer, VS Code and JupyterLab without nbtrace (default ``True``).
     The returned dict also says whether tracing is on (``"tracing"``, see :func:`disable`).
     """
     if max_traces is not None:
@@ -195,10 +198,13 @@ def configure(display: bool | None = None, max_traces: int | None = None,
         _display_listener.live = bool(live)
     if max_traces_per_cell is not None:
         _display_listener.max_traces_per_cell = int(max_traces_per_cell)
+    if html_summary is not None:
+        _display.HTML_SUMMARY = bool(html_summary)
     return {"display": _display_listener.enabled, "live": _display_listener.live,
             "update_interval": _display_listener.update_interval,
             "max_traces": get_collector().max_finished_traces,
             "max_traces_per_cell": _display_listener.max_traces_per_cell,
+            "html_summary": _display.HTML_SUMMARY,
             "tracing": is_enabled()}
 
 

@@ -17,10 +17,14 @@ from typing import Any
 
 from ._collector import TraceRecord
 from ._export import _trace_doc, summarize, trace_to_dict
+from ._html_summary import html_summary
 from ._serialize import to_jsonable
 from ._util import report_internal_error
 
 MIME_TYPE = "application/vnd.nbtrace.trace+json"
+
+#: Add the static ``text/html`` summary (``nbtrace.configure(html_summary=)``).
+HTML_SUMMARY = True
 
 
 def trace_bundle(trace: Any) -> dict:
@@ -30,12 +34,31 @@ def trace_bundle(trace: Any) -> dict:
     once: see :mod:`nbtrace._export`): treat the bundle as read-only, and use
     :func:`nbtrace.trace_to_dict` for a private copy."""
     doc, summary = _trace_doc(trace, shared=True)
-    return {MIME_TYPE: doc, "text/plain": summary}
+    bundle = {MIME_TYPE: doc, "text/plain": summary}
+    # The static summary is for viewers without nbtrace, which see the saved (final)
+    # state: live updates of a running trace skip building it.
+    if HTML_SUMMARY and trace.is_finished:
+        _add_html(bundle, doc, summary)
+    return bundle
 
 
 def payload_bundle(payload: Any) -> dict:
     """Bundle for an already-JSON trace document (or list of documents)."""
-    return {MIME_TYPE: payload, "text/plain": summarize(payload)}
+    summary = summarize(payload)
+    bundle = {MIME_TYPE: payload, "text/plain": summary}
+    if HTML_SUMMARY:
+        _add_html(bundle, payload, summary)
+    return bundle
+
+
+def _add_html(bundle: dict, doc: Any, summary: str) -> None:
+    try:
+        text = html_summary(doc, summary)
+    except Exception as exc:  # a summary must never cost the trace
+        report_internal_error("html summary", exc)
+        return
+    if text is not None:
+        bundle["text/html"] = text
 
 
 def get_shell() -> Any:

@@ -24,7 +24,8 @@ def _fresh_state():
         if listener not in listeners:
             collector.remove_listener(listener)
     nbtrace.configure(display=saved["display"], max_traces=saved["max_traces"],
-                      live=saved["live"], update_interval=saved["update_interval"])
+                      live=saved["live"], update_interval=saved["update_interval"],
+                      html_summary=saved["html_summary"])
     collector.clear()
 
 

@@ -165,7 +165,8 @@ def test_api_misuse_warns_instead_of_raising():
 # ---------------------------------------------------------------- memory bounds
 def test_only_the_last_n_finished_traces_are_kept():
     assert nbtrace.configure(max_traces=3) == {"display": True, "live": True, "update_interval": 0.1,
-                                               "max_traces": 3, "max_traces_per_cell": 10, "tracing": True}
+                                               "max_traces": 3, "max_traces_per_cell": 10, "html_summary": True,
+                                               "tracing": True}
     for i in range(7):
         with nbtrace.start_span(f"t{i}"):
             pass

@@ -1,0 +1,123 @@
+"""A small static ``text/html`` summary of a trace, for the places that show a
+notebook without the nbtrace extension (GitHub, nbviewer, VS Code, JupyterLab
+without nbtrace): the trace's name, state, span count and duration, then its
+root and top-level spans with kind, duration and status.
+
+Everything from the trace is escaped (``html.escape``); the markup is a plain
+table with no script, no link, no image. The summary is bounded: at most
+``MAX_HTML_BYTES`` (20 KB) whatever the trace size — rows past the budget are
+counted in one "… N more spans" line.
+
+In JupyterLab with nbtrace the interactive viewer is chosen over it (its
+renderer ranks first), so it costs only bytes; ``nbtrace.configure(html_summary=False)``
+leaves it out.
+"""
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+MAX_HTML_BYTES = 20_000
+MAX_ROWS = 40
+MAX_NAME_CHARS = 80
+
+_STYLE_TABLE = "border-collapse:collapse;font-size:12px;margin-top:4px"
+_STYLE_CELL = "padding:1px 8px;border-bottom:1px solid #ddd;text-align:left"
+
+
+def _text(value: Any, limit: int = MAX_NAME_CHARS) -> str:
+    s = value if isinstance(value, str) else str(value)
+    if len(s) > limit:
+        s = s[:limit - 1] + "…"
+    return html.escape(s, quote=True)
+
+
+def _num(value: Any) -> float | None:
+    try:
+        n = float(value)
+    except (TypeError, ValueError):
+        return None
+    return n if n == n and n not in (float("inf"), float("-inf")) else None
+
+
+def _attr(attributes: Any, key: str) -> Any:
+    if not isinstance(attributes, dict) or key not in attributes:
+        return None
+    value = attributes[key]
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _span_row(span: dict) -> dict | None:
+    """Name, ids, times (ns), kind and status of an MLflow v2 or v3 span dict."""
+    if not isinstance(span, dict):
+        return None
+    context = span.get("context") if isinstance(span.get("context"), dict) else {}
+    span_id = span.get("span_id", context.get("span_id"))
+    parent = span.get("parent_span_id", span.get("parent_id"))
+    start = _num(span.get("start_time_unix_nano", span.get("start_time")))
+    end = _num(span.get("end_time_unix_nano", span.get("end_time")))
+    status = span.get("status")
+    code = status.get("code") if isinstance(status, dict) else span.get("status_code", status)
+    code = str(code or "UNSET").replace("STATUS_CODE_", "")
+    kind = _attr(span.get("attributes"), "mlflow.spanType") or span.get("span_type") or ""
+    return {"id": span_id, "parent": parent or None, "name": span.get("name", ""), "start": start,
+            "end": end, "status": code, "kind": kind if isinstance(kind, str) else ""}
+
+
+def _duration(row: dict) -> str:
+    if row["end"] is None or row["start"] is None:
+        return "running"
+    ms = max(0.0, (row["end"] - row["start"]) / 1e6)
+    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms" if ms >= 1 else f"{ms * 1000:.0f} µs"
+
+
+def _table(rows: list[tuple[int, dict]], hidden: int) -> str:
+    head = "".join(f'<th style="{_STYLE_CELL}">{h}</th>' for h in ("span", "kind", "duration", "status"))
+    body = []
+    for depth, row in rows:
+        indent = "&nbsp;&nbsp;" * depth
+        cells = (indent + _text(row["name"]), _text(row["kind"]), _duration(row), _text(row["status"]))
+        body.append("<tr>" + "".join(f'<td style="{_STYLE_CELL}">{c}</td>' for c in cells) + "</tr>")
+    if hidden:
+        body.append(f'<tr><td colspan="4" style="{_STYLE_CELL}">… {hidden:,} more spans</td></tr>')
+    return f'<table style="{_STYLE_TABLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def html_summary(doc: Any, text_summary: str) -> str | None:
+    """The summary of an MLflow-shaped trace dict (nbtrace's own), or ``None`` when
+    the document is not one (other formats keep their text/plain summary only)."""
+    try:
+        data = doc.get("data") if isinstance(doc, dict) else None
+        spans = data.get("spans") if isinstance(data, dict) else None
+        if not isinstance(spans, list):
+            return None
+        rows = [r for r in (_span_row(s) for s in spans) if r is not None]
+        ids = {r["id"] for r in rows}
+        roots = [r for r in rows if r["parent"] is None or r["parent"] not in ids]
+        children: dict[Any, list[dict]] = {}
+        for r in rows:
+            if r["parent"] in ids:
+                children.setdefault(r["parent"], []).append(r)
+        start_key = (lambda r: r["start"] if r["start"] is not None else float("inf"))
+        shown: list[tuple[int, dict]] = []
+        for root in sorted(roots, key=start_key):
+            shown.append((0, root))
+            shown.extend((1, c) for c in sorted(children.get(root["id"], []), key=start_key))
+        head = (f'<div class="nbtrace-static-summary" style="font-family:sans-serif;font-size:13px">'
+                f"<div><b>{_text(text_summary.strip('<>'), 400)}</b></div>")
+        foot = ('<div style="font-size:11px;color:#777">A trace recorded with nbtrace; '
+                "open it in JupyterLab with nbtrace for the interactive viewer.</div></div>")
+        limit = min(len(shown), MAX_ROWS)
+        while True:
+            out = head + _table(shown[:limit], len(rows) - limit) + foot
+            if len(out.encode("utf-8")) <= MAX_HTML_BYTES or limit == 0:
+                return out
+            limit //= 2
+    except Exception:
+        return None
