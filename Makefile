@@ -68,7 +68,7 @@ $(UI_NODE_STAMP): ui-tests/package.json ui-tests/yarn.lock ui-tests/.yarnrc.yml 
 
 # tsc + jupyter-builder. tsc is incremental: without lib/ its .tsbuildinfo would
 # make it emit nothing, so drop the stale info first.
-$(LABEXT): $(JS_SOURCES) package.json tsconfig.json $(NODE_STAMP)
+$(LABEXT): $(JS_SOURCES) scripts/build-standalone.mjs package.json tsconfig.json $(NODE_STAMP)
 	[ -d lib ] || rm -f tsconfig.tsbuildinfo
 	jlpm build:prod
 
@@ -88,7 +88,7 @@ chromium:
 	fi
 
 clean:
-	rm -rf lib tsconfig.tsbuildinfo python/nbtrace/labextension python/nbtrace/_version.py \
+	rm -rf lib tsconfig.tsbuildinfo python/nbtrace/labextension python/nbtrace/static python/nbtrace/_version.py \
 	  test-results ui-tests/test-results ui-tests/screenshots ui-tests/playwright-report \
 	  dist build *.egg-info
 	rm -f $(INSTALL_STAMP)

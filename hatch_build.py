@@ -22,6 +22,11 @@ from pathlib import Path
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 LABEXTENSION = Path("python", "nbtrace", "labextension")
+# The standalone viewer for nbtrace.to_html / "Export Trace as HTML" (jlpm build:standalone,
+# part of build:prod): in the package, and beside the lab extension's static files.
+STANDALONE = (Path("python", "nbtrace", "static", "nbtrace-standalone.js"),
+              Path("python", "nbtrace", "static", "nbtrace-standalone.template.html"),
+              LABEXTENSION / "static" / "nbtrace-standalone.js")
 
 
 def _jlpm() -> list[str]:
@@ -44,9 +49,12 @@ class CustomBuildHook(BuildHookInterface):
         if not marker.exists():
             self.app.display_info(f"[nbtrace] {marker} missing: building the lab extension")
             self._build_js(root)
+        elif not all((root / p).is_file() for p in STANDALONE):
+            self.app.display_info("[nbtrace] the standalone viewer is missing: building it")
+            self._build_js(root, ["build:standalone"])
         self._check(root)
 
-    def _build_js(self, root: Path) -> None:
+    def _build_js(self, root: Path, script: list | None = None) -> None:
         if shutil.which("node") is None:
             raise RuntimeError(
                 "[nbtrace] the lab extension is not built and Node.js is not on PATH: "
@@ -56,7 +64,7 @@ class CustomBuildHook(BuildHookInterface):
         env = dict(os.environ)
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         jlpm = _jlpm()
-        for args in (["install"], ["build:prod"]):
+        for args in ([script] if script else (["install"], ["build:prod"])):
             self.app.display_info(f"[nbtrace] running: jlpm {' '.join(args)}")
             result = subprocess.run([*jlpm, *args], cwd=root, env=env)
             if result.returncode != 0:
@@ -72,3 +80,7 @@ class CustomBuildHook(BuildHookInterface):
                 "(need package.json and static/remoteEntry.*.js). Refusing to build a "
                 "package without its JavaScript; run `jlpm build:prod` and look at its errors."
             )
+        missing = [str(p) for p in STANDALONE if not (root / p).is_file()]
+        if missing:
+            raise RuntimeError(f"[nbtrace] the standalone viewer is missing ({', '.join(missing)}); "
+                               "run `jlpm build:standalone` and look at its errors.")

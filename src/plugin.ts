@@ -3,15 +3,41 @@
  * adds commands (command palette) acting on the trace the user touched last.
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { buildStandaloneHtml, exportFileName, exportTitle, payloadJson, standaloneBundleUrl } from './export-html';
 import { getActiveTraceView, MIME_TYPE } from './renderer';
 import { applySettings, getSettings } from './settings';
 import { createTraceWidget, setRenderOptions, showPayload, TRACE_FILE_TYPE, TraceViewerFactory, VIEWER_FACTORY } from './viewer';
 
 const PLUGIN_ID = 'nbtrace:plugin';
 let tabCount = 0;
+
+/** The standalone viewer bundle, fetched once from the lab extension's static files. */
+let standaloneBundle: Promise<string> | null = null;
+
+function fetchStandaloneBundle(baseUrl: string): Promise<string> {
+  standaloneBundle ??= fetch(standaloneBundleUrl(baseUrl), { credentials: 'same-origin' }).then(r => {
+    if (!r.ok) {
+      throw new Error(`${r.url}: ${r.status} ${r.statusText}`);
+    }
+    return r.text();
+  });
+  standaloneBundle.catch(() => (standaloneBundle = null)); // try again next time
+  return standaloneBundle;
+}
+
+/** Save `text` as a file through the browser's download. */
+function download(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/html;charset=utf-8' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -60,8 +86,29 @@ const plugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(widget.id);
       }
     });
+    app.commands.addCommand('nbtrace:export-html', {
+      label: 'Export Trace as HTML',
+      caption: 'Download the trace you clicked last as one HTML file that shows it in any browser, offline',
+      isEnabled: () => getActiveTraceView() !== null,
+      execute: async () => {
+        const view = getActiveTraceView();
+        if (!view) {
+          return;
+        }
+        // Taken now: the trace as it is when the user asked, even if it runs on.
+        const json = payloadJson(view.traceJson());
+        const name = view.trace.name;
+        try {
+          const bundle = await fetchStandaloneBundle(app.serviceManager.serverSettings.baseUrl);
+          download(buildStandaloneHtml({ bundle, json, title: exportTitle(name) }), exportFileName(name));
+        } catch (error) {
+          void showErrorMessage('Export Trace as HTML', `Could not build the HTML file (the standalone trace viewer did not load?): ${String(error)}`);
+        }
+      }
+    });
     // Right-click on a trace output (the renderer marks itself active on pointerdown).
     app.contextMenu.addItem({ command: 'nbtrace:open-in-tab', selector: '.nbtrace-root', rank: 0 });
+    app.contextMenu.addItem({ command: 'nbtrace:export-html', selector: '.nbtrace-root', rank: 0 });
 
     // Trace files: *.trace.json open in the viewer; any .json / .jsonl via Open With.
     app.docRegistry.addFileType({
@@ -109,7 +156,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         .catch(reason => console.warn('nbtrace: could not load settings', reason));
     }
     if (palette) {
-      for (const command of ['nbtrace:expand-all', 'nbtrace:collapse-all', 'nbtrace:open-in-tab']) {
+      for (const command of ['nbtrace:expand-all', 'nbtrace:collapse-all', 'nbtrace:open-in-tab', 'nbtrace:export-html']) {
         palette.addItem({ command, category: 'Trace' });
       }
     }
