@@ -46,7 +46,7 @@ from typing import Any
 
 from .client import Client
 from .html import to_html
-from ._collector import NonRecordingSpan, TraceCollector, TraceRecord, get_collector
+from ._collector import NonRecordingSpan, TraceCollector, TraceRecord, configure_limits, get_collector
 from ._context import get_current_span, wrap_context
 from ._decorator import trace
 from . import _display
@@ -163,7 +163,9 @@ def unload_ipython_extension(ipython: Any) -> None:
 
 def configure(display: bool | None = None, max_traces: int | None = None,
               live: bool | None = None, update_interval: float | None = None,
-              max_traces_per_cell: int | None = None, html_summary: bool | None = None) -> dict:
+              max_traces_per_cell: int | None = None, html_summary: bool | None = None,
+              max_value_chars: int | None = None, max_spans_per_trace: int | None = None,
+              max_events_per_span: int | None = None) -> dict:
     """Change settings; returns the current ones.
 
     ``display``: show traces in the notebook (default ``True``).
@@ -177,6 +179,12 @@ def configure(display: bool | None = None, max_traces: int | None = None,
     none); later ones are counted in one "N more traces not shown" line.
     ``html_summary``: add a small static ``text/html`` summary of each trace to its
     output, for GitHub, nbviewer, VS Code and JupyterLab without nbtrace (default ``True``).
+    ``max_value_chars``: about the most characters of JSON recorded per value (a span's inputs,
+    outputs, one attribute, one event's attributes; default 100,000); more is cut with a marker
+    saying how much (``…[truncated 1234 chars]``). ``max_spans_per_trace`` (default 10,000): later
+    spans run but are not recorded; the root's ``nbtrace.dropped_spans`` attribute and the trace
+    metadata ``nbtrace.droppedSpans`` count them (the viewer shows a warning). ``max_events_per_span``
+    (default 1,000): later events are counted in one ``nbtrace.dropped_events`` event.
     The returned dict also says whether tracing is on (``"tracing"``, see :func:`disable`).
     """
     if max_traces is not None:
@@ -191,6 +199,9 @@ def configure(display: bool | None = None, max_traces: int | None = None,
         if not 0 <= interval < float("inf"):
             raise ValueError("nbtrace.configure: update_interval must be a number of seconds >= 0")
         _display_listener.update_interval = interval
+    limits = configure_limits(max_value_chars=max_value_chars,  # validates, then sets these
+                              max_spans_per_trace=max_spans_per_trace,
+                              max_events_per_span=max_events_per_span)
     if max_traces is not None:
         get_collector().max_finished_traces = int(max_traces)
     if display is not None:
@@ -206,6 +217,7 @@ def configure(display: bool | None = None, max_traces: int | None = None,
             "max_traces": get_collector().max_finished_traces,
             "max_traces_per_cell": _display_listener.max_traces_per_cell,
             "html_summary": _display.HTML_SUMMARY,
+            **limits,
             "tracing": is_enabled()}
 
 

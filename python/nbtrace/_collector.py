@@ -17,11 +17,15 @@ still running is ended with ERROR status and a message saying why (see
 :meth:`TraceCollector.finalize_trace`; the display also ends a cell's unfinished
 traces when the cell ends).
 
-Listener errors are swallowed and reported once. Memory is bounded: only the
-last ``max_finished_traces`` finished traces are kept, at most
-``max_active_traces`` unfinished ones are tracked, and a trace records at most
-``max_spans_per_trace`` spans (later spans still work, they are just counted
-as dropped).
+Listener errors are swallowed and reported once; a ``KeyboardInterrupt`` /
+``SystemExit`` from a listener reaches the user, after the other listeners have
+heard of the event (and, for a root span's end, after the trace was finished).
+Memory is bounded: only the last ``max_finished_traces`` finished traces are kept,
+at most ``max_active_traces`` unfinished ones are tracked, and a trace records at
+most ``max_spans_per_trace`` spans (later spans still work, they are just
+counted: ``nbtrace.dropped_spans`` on the running root span and the trace
+metadata ``nbtrace.droppedSpans`` say how many). :func:`configure_limits` sets
+these recording limits.
 """
 from __future__ import annotations
 
@@ -29,10 +33,13 @@ import collections
 import threading
 from typing import Any
 
+from . import _serialize, _span
 from ._context import _current_span
 from ._export import release_cache
 from ._span import INPUTS_KEY, Span, new_trace_id
 from ._util import report_internal_error
+
+DROPPED_SPANS_KEY = "nbtrace.dropped_spans"  # root span attribute: spans not recorded
 
 _USE_CURRENT = object()
 
@@ -120,14 +127,20 @@ class TraceCollector:
         return list(self._listeners)
 
     def _notify(self, hook: str, *args: Any) -> None:
+        interrupt = None
         for listener in self._listeners:  # copy-on-write list: safe to iterate
-            method = getattr(listener, hook, None)
-            if method is None:
-                continue
             try:
+                method = getattr(listener, hook, None)
+                if method is None:
+                    continue
                 method(*args)
             except Exception as exc:
                 report_internal_error(f"trace listener {type(listener).__name__}.{hook}", exc)
+            except BaseException as exc:  # KeyboardInterrupt, SystemExit: never swallowed,
+                if interrupt is None:  # but the other listeners still hear of this event
+                    interrupt = exc
+        if interrupt is not None:
+            raise interrupt
 
     # ------------------------------------------------------------ spans
     def start_span(self, name: str, span_type: str = "UNKNOWN", attributes: dict | None = None,
@@ -158,15 +171,19 @@ class TraceCollector:
         if parent is not None and not isinstance(parent, Span):
             report_internal_error("start_span(parent=...) (not a Span; starting a new trace)")
             parent = None
-        if parent is None:
-            trace = TraceRecord(self)
-        else:
-            trace = parent._trace
-        if not span_type:
-            span_type, _type_json = "UNKNOWN", None
-        span = Span(trace, parent, name, span_type, start_time_ns, _type_json)
-        if attributes:  # not visible yet: no lock, no change notifications
-            span._init_attributes(attributes)
+        try:
+            if parent is None:
+                trace = TraceRecord(self)
+            else:
+                trace = parent._trace
+            if not span_type:
+                span_type, _type_json = "UNKNOWN", None
+            span = Span(trace, parent, name, span_type, start_time_ns, _type_json)
+        except Exception as exc:  # e.g. a span_type whose __bool__ raises: run untraced
+            report_internal_error("starting a span", exc)
+            return NonRecordingSpan()
+        if attributes is not None:  # not visible yet: no lock, no change notifications
+            span._init_attributes(attributes)  # (never raises: bad attributes are reported)
         if _encoded:
             span._attributes.update(_encoded)
         if _inputs is not None:
@@ -174,11 +191,14 @@ class TraceCollector:
         with trace.lock:
             if parent is None:
                 trace.root = span
-            if len(trace.spans) < self.max_spans_per_trace:
-                trace.spans.append(span)
+            if parent is None or len(trace.spans) < self.max_spans_per_trace:
+                trace.spans.append(span)  # (a root is always recorded: it is the trace)
             else:
                 span._recorded = False
                 trace.dropped_spans += 1
+                root = trace.root
+                if root is not None and root._end_ns is None:  # say so on the root, too
+                    root._attributes[DROPPED_SPANS_KEY] = str(trace.dropped_spans)
         if parent is None:
             with self._lock:
                 self._active[trace.trace_id] = trace
@@ -195,9 +215,17 @@ class TraceCollector:
     def _on_span_end(self, span: Span) -> None:
         if not span._recorded:
             return
-        self._notify("on_span_end", span)
+        try:
+            self._notify("on_span_end", span)
+        finally:  # (an interrupt from a listener: the trace still finishes first)
+            if span is span._trace.root:
+                self._finish_trace(span)
+
+    def _finish_trace(self, span: Span) -> None:
+        """The root ``span`` ended: end the spans still running, keep the trace, tell
+        the listeners. Each step happens even if an earlier one was interrupted."""
         trace = span._trace
-        if span is trace.root:
+        try:
             try:
                 if span.status == "ERROR":
                     why = f"ended when the root span failed: {span._status_message}".rstrip(": ")
@@ -206,14 +234,17 @@ class TraceCollector:
                 self._end_running(trace, why, end_time_ns=span._end_ns)
             except Exception as exc:
                 report_internal_error("ending the spans still running at the root's end", exc)
+        finally:
             with self._lock:
                 self._active.pop(trace.trace_id, None)
                 self._finished.append(trace)
-            self._notify("on_trace_end", trace)
-            try:  # the final state is published: the live display's cache can go
-                release_cache(trace)
-            except Exception as exc:
-                report_internal_error("releasing a finished trace's export cache", exc)
+            try:
+                self._notify("on_trace_end", trace)
+            finally:
+                try:  # the final state is published: the live display's cache can go
+                    release_cache(trace)
+                except Exception as exc:
+                    report_internal_error("releasing a finished trace's export cache", exc)
 
     @staticmethod
     def _end_running(trace: TraceRecord, message: str, end_time_ns: int | None = None,
@@ -316,6 +347,42 @@ class NonRecordingSpan:
 
 
 _collector = TraceCollector()
+
+
+def _whole(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"nbtrace.configure: {name} must be a whole number >= {minimum}")
+    return int(value)
+
+
+def configure_limits(max_value_chars: int | None = None, max_spans_per_trace: int | None = None,
+                     max_events_per_span: int | None = None) -> dict:
+    """Set the recording limits (``None`` leaves one as is) and return them all.
+
+    ``max_value_chars``: about the most characters of JSON recorded per value (inputs,
+    outputs, one attribute, one event's attributes; default 100,000); more is cut
+    with a marker saying how much. ``max_spans_per_trace`` (default 10,000): later
+    spans of a trace run but are not recorded; the trace says how many.
+    ``max_events_per_span`` (default 1,000): later events are counted in one
+    ``nbtrace.dropped_events`` event. All are validated before any is changed
+    (``ValueError``); they apply to values recorded from then on.
+    """
+    chars = spans = events = None
+    if max_value_chars is not None:
+        chars = _whole("max_value_chars", max_value_chars, 1)
+    if max_spans_per_trace is not None:
+        spans = _whole("max_spans_per_trace", max_spans_per_trace, 1)
+    if max_events_per_span is not None:
+        events = _whole("max_events_per_span", max_events_per_span, 0)
+    if chars is not None:
+        _serialize.set_max_value_chars(chars)
+    if spans is not None:
+        _collector.max_spans_per_trace = spans
+    if events is not None:
+        _span.MAX_EVENTS_PER_SPAN = events
+    return {"max_value_chars": _serialize.MAX_VALUE_CHARS,
+            "max_spans_per_trace": _collector.max_spans_per_trace,
+            "max_events_per_span": _span.MAX_EVENTS_PER_SPAN}
 
 
 def get_collector() -> TraceCollector:

@@ -163,18 +163,24 @@ class _Starter:
         self.plan = _InputsPlan(signature)
         self.name = name
         self.span_type = span_type
-        self.type_json = _span.dumps(span_type)
+        self.type_json: str | None = None  # (None: computed per call)
         self.attributes = None  # attributes set per call, when not constant
-        fixed: dict = {}
-        if attributes:
-            if all(type(k) is str and k != TOKEN_USAGE_KEY
-                   and type(v) in (str, int, float, bool, type(None))
-                   for k, v in attributes.items()):
-                fixed.update((k, _span.dumps(v)) for k, v in attributes.items())
-            else:  # mutable values are encoded at each call, as they are then
-                self.attributes = attributes
-        fixed[FUNCTION_NAME_KEY] = _span.dumps(getattr(func, "__name__", name))
-        self.fixed = fixed
+        self.fixed: dict | None = None
+        try:
+            self.type_json = _span.dumps(span_type)
+            fixed: dict = {}
+            if attributes:
+                if all(type(k) is str and k != TOKEN_USAGE_KEY
+                       and type(v) in (str, int, float, bool, type(None))
+                       for k, v in attributes.items()):
+                    fixed.update((k, _span.dumps(v)) for k, v in attributes.items())
+                else:  # mutable values are encoded at each call, as they are then
+                    self.attributes = attributes
+            fixed[FUNCTION_NAME_KEY] = _span.dumps(getattr(func, "__name__", name))
+            self.fixed = fixed
+        except Exception as exc:  # decorating must never fail because of tracing
+            report_internal_error("preparing a traced function", exc)
+            self.attributes = attributes
 
     def __call__(self, args: tuple, kwargs: dict) -> Span | None:
         try:
@@ -188,9 +194,10 @@ class _Starter:
                 report_internal_error("set_inputs", exc)
                 inputs = None
             # (positional: cheaper than keywords; see TraceCollector.start_span)
-            return collector.start_span(
+            span = collector.start_span(
                 self.name, self.span_type, self.attributes, _USE_CURRENT, start_ns,
                 self.fixed, inputs, self.type_json)
+            return span if isinstance(span, Span) else None  # (not recording: run untraced)
         except Exception as exc:
             report_internal_error("starting a span", exc)
             return None
@@ -402,8 +409,12 @@ def trace(func: Callable | None = None, *, name: str | None = None, span_type: s
         if not callable(f):
             raise TypeError(f"nbtrace.trace: expected a function, got {type(f).__name__}")
         span_name = name or getattr(f, "__name__", None) or type(f).__name__
-        return _wrap(f, str(span_name), str(span_type or "UNKNOWN"),
-                     dict(attributes) if attributes else None)
+        try:
+            fixed = dict(attributes) if attributes else None
+        except Exception as exc:  # e.g. attributes=<a DataFrame>: trace without them
+            report_internal_error("@trace(attributes=...) (not a dict; ignored)", exc)
+            fixed = None
+        return _wrap(f, str(span_name), str(span_type or "UNKNOWN"), fixed)
 
     if func is not None:
         return decorate(func)

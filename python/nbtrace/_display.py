@@ -246,10 +246,12 @@ def _to_document(x: Any) -> Any:
 
 def _json_safe(doc: Any) -> Any:
     try:
-        json.dumps(doc, allow_nan=False)
+        # Strict: no NaN, and valid UTF-8 (a lone surrogate would break Jupyter's message packer).
+        json.dumps(doc, allow_nan=False, ensure_ascii=False).encode("utf-8")
         return doc
-    except (TypeError, ValueError):
-        return to_jsonable(doc)
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        # A document the user asked to show is not cut by the per-value recording budget.
+        return to_jsonable(doc, max_chars=sys.maxsize)
 
 
 def show_bundle(x: Any) -> dict:

@@ -49,7 +49,10 @@ def _span_b64(span: Span) -> str:
 
 
 def _rfc3339(ns: int) -> str:
-    moment = datetime.datetime.fromtimestamp(ns / 1e9, tz=datetime.timezone.utc)
+    try:
+        moment = datetime.datetime.fromtimestamp(ns / 1e9, tz=datetime.timezone.utc)
+    except (OverflowError, OSError, ValueError):  # a start time given by hand, out of range
+        moment = datetime.datetime.fromtimestamp(0, tz=datetime.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
@@ -59,8 +62,9 @@ def _build_span_dict(span: Span, trace_b64: str, share_attributes: bool = False)
         events = [dict(e, attributes=dict(e["attributes"])) for e in span._events]
     else:
         events = []
-    if span._dropped_events:
-        events.append({"name": "nbtrace.dropped_events", "time_unix_nano": events[-1]["time_unix_nano"],
+    if span._dropped_events:  # over max_events_per_span: say how many were not recorded
+        when = events[-1]["time_unix_nano"] if events else span._start_ns
+        events.append({"name": "nbtrace.dropped_events", "time_unix_nano": when,
                        "attributes": {"count": span._dropped_events}})
     return {
         "trace_id": trace_b64,
@@ -155,10 +159,12 @@ def _trace_doc(trace: Any, shared: bool) -> tuple:
             span_dicts = [_shared_span_dict(s, trace_b64, cache) for s in spans]
         else:
             span_dicts = [_build_span_dict(s, trace_b64) for s in spans]
-        errors = 0
+        errors = dropped_events = 0
         for s in spans:
             if s._status == "ERROR":
                 errors += 1
+            if s._dropped_events:
+                dropped_events += s._dropped_events
         root = trace.root
         usage = rollup_token_usage(spans) if trace.has_usage else None
         root_attrs = dict(root._attributes) if root is not None else {}
@@ -175,8 +181,10 @@ def _trace_doc(trace: Any, shared: bool) -> tuple:
     }
     if usage:
         metadata["mlflow.trace.tokenUsage"] = dumps_jsonable(usage)
-    if dropped:
+    if dropped:  # over max_spans_per_trace
         metadata["nbtrace.droppedSpans"] = str(dropped)
+    if dropped_events:  # over max_events_per_span
+        metadata["nbtrace.droppedEvents"] = str(dropped_events)
     # While running: the time elapsed when this snapshot was taken, so the
     # renderer can draw running spans up to "now" without trusting its own clock.
     duration_ms = max(0, (end_ns if end_ns is not None else time.time_ns()) - start_ns) // 1_000_000

@@ -4,10 +4,15 @@
 ``bool``/``None`` (finite floats, UTF-8-encodable strings), so the result can go
 through ``json.dumps(..., allow_nan=False)`` and Jupyter's message serializer.
 
-Limits keep memory bounded: strings (and ``repr`` fallbacks) are truncated to
-``MAX_STR_LEN`` characters with a marker, containers to ``MAX_ITEMS`` entries,
-nesting to ``MAX_DEPTH`` levels, and one conversion visits at most ``MAX_NODES``
-values. Cycles become ``"<cycle: list>"``-style markers.
+Limits keep memory bounded, and every cut says so in the value itself (a
+``…[truncated 12 chars]``-style marker, never silently): one value's JSON takes
+about ``MAX_VALUE_CHARS`` characters at most (``nbtrace.configure(max_value_chars=)``,
+default 100,000; :func:`set_max_value_chars`), strings (and ``repr`` fallbacks) are
+cut to ``MAX_STR_LEN`` characters (the same setting), containers to ``MAX_ITEMS``
+entries, nesting to ``MAX_DEPTH`` levels, and one conversion visits at most
+``MAX_NODES`` values. Cycles become ``"<cycle: list>"``-style markers; NaN and
+infinities become the strings ``"NaN"`` / ``"Infinity"`` / ``"-Infinity"``; lone
+surrogates are escaped (the text must be valid UTF-8 on the wire).
 
 Speed: :func:`dumps` first checks (one cheap walk, no copy) whether a value is
 already "plain" JSON data that :func:`to_jsonable` would return unchanged —
@@ -28,7 +33,13 @@ from collections.abc import Mapping
 from json.encoder import encode_basestring as _encode_str
 from typing import Any
 
-MAX_STR_LEN = 100_000
+from ._util import clean_text  # noqa: F401 (re-exported: names, keys, messages)
+from ._util import (MISSING, big_int_text, more_text, repr_text, safe_len, truncate_text,
+                    type_name, unique_key, utf8_text, via_protocol)
+
+DEFAULT_MAX_VALUE_CHARS = 100_000
+MAX_STR_LEN = DEFAULT_MAX_VALUE_CHARS  # longest string kept (set with max_value_chars)
+MAX_VALUE_CHARS = DEFAULT_MAX_VALUE_CHARS  # about the most JSON characters of one value
 MAX_ITEMS = 2_000
 MAX_DEPTH = 32
 MAX_NODES = 50_000
@@ -36,31 +47,33 @@ MAX_NODES = 50_000
 _SEQUENCE_TYPES = (list, tuple, set, frozenset, collections.deque)
 
 
-def truncate(text: str, limit: int = MAX_STR_LEN) -> str:
-    """Cut ``text`` to ``limit`` characters, appending a marker saying how much was cut."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}…[truncated {len(text) - limit} chars]"
+def set_max_value_chars(limit: int) -> None:
+    """Record at most about ``limit`` characters of JSON per value (inputs, outputs,
+    one attribute, one event's attributes); longer values are cut with a marker."""
+    global MAX_STR_LEN, MAX_VALUE_CHARS
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError("nbtrace.configure: max_value_chars must be a whole number >= 1")
+    MAX_STR_LEN = MAX_VALUE_CHARS = int(limit)
 
 
-def _clean_str(text: str, limit: int = MAX_STR_LEN) -> str:
-    text = str.__str__(text)  # plain str even for subclasses
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates would break Jupyter's UTF-8 messages
-        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return truncate(text, limit)
+def get_max_value_chars() -> int:
+    return MAX_VALUE_CHARS
 
 
-def safe_repr(obj: Any, limit: int = MAX_STR_LEN) -> str:
-    """``repr(obj)``, bounded; a placeholder if ``repr`` itself fails."""
-    try:
-        text = repr(obj)
-        if not isinstance(text, str):
-            raise TypeError("__repr__ returned a non-string")
-        return _clean_str(text, limit)
-    except Exception:
-        return f"<unrepresentable {type(obj).__name__} object>"
+def truncate(text: str, limit: int | None = None) -> str:
+    """Cut ``text`` to ``limit`` characters (default ``MAX_STR_LEN``), appending a
+    marker saying how much was cut."""
+    return truncate_text(text, MAX_STR_LEN if limit is None else limit)
+
+
+def _clean_str(text: str, limit: int | None = None) -> str:
+    """Plain ``str``, valid UTF-8, cut to ``limit`` (default ``MAX_STR_LEN``)."""
+    return utf8_text(text, MAX_STR_LEN if limit is None else limit)
+
+
+def safe_repr(obj: Any, limit: int | None = None) -> str:
+    """``repr(obj)``, bounded (default ``MAX_STR_LEN``); a placeholder if ``repr`` fails."""
+    return repr_text(obj, MAX_STR_LEN if limit is None else limit)
 
 
 def _key(k: Any) -> str:
@@ -68,20 +81,28 @@ def _key(k: Any) -> str:
         return _clean_str(k, 1_000)
     if isinstance(k, (bool, type(None))):
         return json.dumps(k)
+    if isinstance(k, int) and k.bit_length() > 3_000:
+        return big_int_text(k)
     if isinstance(k, (int, float)):
         try:
-            return str(k)
+            return _clean_str(str(k), 1_000)
         except Exception:
             return safe_repr(k, 1_000)
     return safe_repr(k, 1_000)
 
 
 class _Converter:
-    __slots__ = ("nodes", "path")
+    """One conversion: counts the values visited (``MAX_NODES``), the JSON
+    characters still allowed (``MAX_VALUE_CHARS``, roughly: each string costs its
+    length and quotes, each entry its separators) and the containers on the current path
+    (cycles). Whatever is cut leaves a marker saying so."""
 
-    def __init__(self) -> None:
+    __slots__ = ("nodes", "path", "budget")
+
+    def __init__(self, max_chars: int | None = None) -> None:
         self.nodes = 0
         self.path: set = set()  # ids of containers on the current path (cycle check)
+        self.budget = MAX_VALUE_CHARS if max_chars is None else max_chars
 
     def convert(self, obj: Any, depth: int) -> Any:
         self.nodes += 1
@@ -90,45 +111,67 @@ class _Converter:
         try:
             return self._convert(obj, depth)
         except Exception:
-            return safe_repr(obj)
+            return self._text(safe_repr(obj, self._limit()))
+
+    def _limit(self) -> int:
+        """How long the next string may be."""
+        budget = self.budget
+        return MAX_STR_LEN if budget >= MAX_STR_LEN else (budget if budget > 0 else 0)
+
+    def _text(self, text: str) -> str:
+        out = _clean_str(text, self._limit())
+        self.budget -= len(out) + 2  # (+ quotes)
+        return out
+
+    def _over(self, obj: Any, done: int, what: str) -> str:
+        return f"{more_text(obj, done, what)} truncated: over max_value_chars={MAX_VALUE_CHARS}"
 
     def _convert(self, obj: Any, depth: int) -> Any:
         # Scalars first (exact types are the fast path).
         if obj is None or obj is True or obj is False:
+            self.budget -= 5
             return obj
         if isinstance(obj, enum.Enum):
             return self.convert(obj.value, depth + 1)
         if isinstance(obj, str):
-            return _clean_str(obj)
+            return self._text(obj)
         if isinstance(obj, bool):
+            self.budget -= 5
             return bool(obj)
         if isinstance(obj, int):
             value = int(obj)
-            return value if value.bit_length() <= 3_000 else safe_repr(value, 1_000)
+            bits = value.bit_length()
+            if bits > 3_000:
+                return self._text(big_int_text(value))
+            self.budget -= bits // 3 + 2
+            return value
         if isinstance(obj, float):
             value = float(obj)
+            self.budget -= 24
             if math.isfinite(value):
                 return value
             return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
         if isinstance(obj, (bytes, bytearray, memoryview)):
+            limit = self._limit()
             size = len(obj) if not isinstance(obj, memoryview) else obj.nbytes
-            raw = bytes(obj)[:MAX_STR_LEN] if size > MAX_STR_LEN else bytes(obj)
+            raw = bytes(obj)[:limit] if size > limit else bytes(obj)
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 text = repr(raw)
-            text = _clean_str(text, MAX_STR_LEN * 4)
-            return text if size <= MAX_STR_LEN else f"{text}…[truncated {size - MAX_STR_LEN} bytes]"
+            text = _clean_str(text, limit * 4)
+            self.budget -= len(text)
+            return text if size <= limit else f"{text}…[truncated {size - limit} bytes]"
         if isinstance(obj, (datetime.datetime, datetime.date, datetime.time)):
-            return obj.isoformat()
+            return self._text(obj.isoformat())
         if isinstance(obj, type):
-            return safe_repr(obj)
+            return self._text(safe_repr(obj, self._limit()))
         if depth >= MAX_DEPTH:
-            return f"<{type(obj).__name__}: max depth {MAX_DEPTH} reached>"
+            return f"<{type_name(obj)}: max depth {MAX_DEPTH} reached>"
 
         oid = id(obj)
         if oid in self.path:
-            return f"<cycle: {type(obj).__name__}>"
+            return f"<cycle: {type_name(obj)}>"
         self.path.add(oid)
         try:
             return self._convert_compound(obj, depth)
@@ -140,76 +183,81 @@ class _Converter:
             out = {}
             for i, (k, v) in enumerate(obj.items()):
                 if i >= MAX_ITEMS:
-                    out["…"] = f"[{len(obj) - MAX_ITEMS} more entries truncated]"
+                    out["…"] = f"[{more_text(obj, i, 'entries')} truncated]"
                     break
                 if self.nodes >= MAX_NODES:
                     out["…"] = "[value too large, truncated]"
                     break
-                out[_key(k)] = self.convert(v, depth + 1)
+                if self.budget <= 0:
+                    out["…"] = f"[{self._over(obj, i, 'entries')}]"
+                    break
+                key = _key(k)
+                if key in out:
+                    key = unique_key(out, key, k)
+                self.budget -= len(key) + 6  # '"key": ' and ', '
+                out[key] = self.convert(v, depth + 1)
             return out
         if isinstance(obj, tuple) and hasattr(obj, "_asdict"):  # namedtuple
             return self.convert(dict(obj._asdict()), depth)
         if isinstance(obj, _SEQUENCE_TYPES):
             items = obj
-            if isinstance(obj, (set, frozenset)) and len(obj) <= MAX_ITEMS:
-                try:
-                    items = sorted(obj)
-                except Exception:
-                    items = list(obj)
+            if isinstance(obj, (set, frozenset)):
+                n = safe_len(obj)
+                if n is not None and n <= MAX_ITEMS:
+                    try:
+                        items = sorted(obj)
+                    except Exception:
+                        items = list(obj)
             out_list = []
             for i, v in enumerate(items):
                 if i >= MAX_ITEMS:
-                    out_list.append(f"…[{len(obj) - MAX_ITEMS} more items truncated]")
+                    out_list.append(f"…[{more_text(obj, i, 'items')} truncated]")
                     break
                 if self.nodes >= MAX_NODES:
                     out_list.append("…[value too large, truncated]")
                     break
+                if self.budget <= 0:
+                    out_list.append(f"…[{self._over(obj, i, 'items')}]")
+                    break
+                self.budget -= 2
                 out_list.append(self.convert(v, depth + 1))
             return out_list
         if dataclasses.is_dataclass(obj):
-            return {
-                f.name: self.convert(getattr(obj, f.name, None), depth + 1)
-                for f in dataclasses.fields(obj)
-            }
-        converted = self._via_protocol(obj)
+            return self._dataclass(obj, depth)
+        converted = via_protocol(obj, MAX_ITEMS)
         if converted is not _MISSING:
             return self.convert(converted, depth + 1)
-        return safe_repr(obj)
+        return self._text(safe_repr(obj, self._limit()))
 
-    @staticmethod
-    def _via_protocol(obj: Any) -> Any:
-        """pydantic ``model_dump``/``dict``, ``to_dict``, numpy-like ``tolist``/``item``."""
-        size = getattr(obj, "size", None)
-        if isinstance(size, int) and not isinstance(size, bool) and size > MAX_ITEMS:
-            return _MISSING  # huge array/frame: its repr is already a summary
-        for name, kwargs, want in (
-            ("model_dump", {"mode": "json"}, Mapping),
-            ("model_dump", {}, Mapping),
-            ("to_dict", {}, (Mapping, list)),
-            ("tolist", {}, (list, tuple, int, float, bool, str)),
-            ("item", {}, (int, float, bool, str)),
-        ):
-            method = getattr(obj, name, None)
-            if not callable(method):
-                continue
+    def _dataclass(self, obj: Any, depth: int) -> dict:
+        """Field by field: one unreadable field does not cost the others."""
+        out: dict = {}
+        for f in dataclasses.fields(obj):
+            if self.budget <= 0:
+                out["…"] = f"[more fields truncated: over max_value_chars={MAX_VALUE_CHARS}]"
+                break
+            key = _clean_str(f.name, 1_000)
+            self.budget -= len(key) + 6
             try:
-                result = method(**kwargs)
-            except Exception:
+                value = getattr(obj, f.name)
+            except Exception as exc:
+                out[key] = f"<unreadable field: {type_name(exc)}>"
                 continue
-            if isinstance(result, want):
-                return result
-        return _MISSING
+            out[key] = self.convert(value, depth + 1)
+        return out
 
 
-_MISSING = object()
+_MISSING = MISSING  # (no conversion hook applied)
 
 
-def to_jsonable(value: Any) -> Any:
-    """Bounded JSON-safe copy of ``value``. Never raises."""
+def to_jsonable(value: Any, max_chars: int | None = None) -> Any:
+    """Bounded JSON-safe copy of ``value``: its JSON takes about ``max_chars``
+    characters at most (default ``MAX_VALUE_CHARS``; pass ``sys.maxsize`` for a whole
+    document, e.g. one given to ``nbtrace.show``). Never raises."""
     if type(value) is str and len(value) <= MAX_STR_LEN and value.isascii():
         return value  # the most common case (isascii() is O(1); ASCII has no surrogates)
     try:
-        return _Converter().convert(value, 0)
+        return _Converter(max_chars).convert(value, 0)
     except Exception:
         return safe_repr(value)
 
@@ -330,12 +378,14 @@ def dumps(value: Any) -> str:
             return "{}"  # e.g. the inputs of a function without parameters
         if _plain_nodes(value) > 0:
             try:
-                return _encode_plain(value)
+                text = _encode_plain(value)
+                if len(text) <= MAX_VALUE_CHARS:
+                    return text
             except Exception:  # e.g. mutated by another thread meanwhile
-                pass
+                pass  # (too long: the general path cuts it, with markers)
         return _encode(to_jsonable(value))
     except Exception:
-        return json.dumps(f"<unserializable {type(value).__name__} object>")
+        return json.dumps(f"<unserializable {type_name(value)} object>")
 
 
 def dumps_jsonable(value: Any) -> str:

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import os
 import random
-import time
+import sys
 import traceback
 from time import time_ns as _time_ns
 from typing import TYPE_CHECKING, Any
 
 from ._context import _current_span
-from ._serialize import dumps, safe_repr, to_jsonable, truncate
-from ._util import report_internal_error
+from ._serialize import dumps, to_jsonable
+from ._util import clean_text, report_internal_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._collector import TraceRecord
@@ -46,9 +46,11 @@ FUNCTION_NAME_KEY = "mlflow.spanFunctionName"
 TRACE_REQUEST_ID_KEY = "mlflow.traceRequestId"
 TOKEN_USAGE_KEY = "mlflow.chat.tokenUsage"
 
-MAX_EVENTS_PER_SPAN = 1_000
+MAX_EVENTS_PER_SPAN = 1_000  # later events are counted (nbtrace.configure(max_events_per_span=))
 # Status message of a span that a KeyboardInterrupt (a cell interrupt) ended.
 INTERRUPTED_MESSAGE = "interrupted while this span was running"
+MAX_NAME_CHARS = 1_000
+MAX_MESSAGE_CHARS = 10_000
 
 # Ids come from a private RNG (user code calling random.seed() must not make ids
 # collide), seeded from the OS and reseeded in forked children.
@@ -74,10 +76,31 @@ _TYPE_JSON: dict = {}  # span type -> its JSON (a handful of distinct types)
 def _type_json(span_type: str) -> str:
     encoded = _TYPE_JSON.get(span_type)
     if encoded is None:
-        encoded = dumps(span_type)
+        try:
+            encoded = dumps(span_type)
+        except Exception as exc:  # (dumps never raises, unless nbtrace itself is broken)
+            report_internal_error("recording the span type", exc)
+            return '"UNKNOWN"'
         if len(_TYPE_JSON) < 1_000:
             _TYPE_JSON[span_type] = encoded
     return encoded
+
+
+def _time(value: Any, what: str) -> int:
+    """A time in epoch nanoseconds given by the caller, or now if it is not a number
+    (reported): a bad timestamp must not cost the span."""
+    try:
+        return int(value)
+    except Exception as exc:
+        report_internal_error(f"{what} (not a time in nanoseconds; using the current time)", exc)
+        return _time_ns()
+
+
+def _name(name: Any) -> str:
+    """A span or event name: text, valid UTF-8, at most MAX_NAME_CHARS (+ marker)."""
+    if type(name) is str and len(name) <= MAX_NAME_CHARS and name.isascii():
+        return name
+    return clean_text(name, MAX_NAME_CHARS)
 
 
 def _clean_usage(usage: Any) -> dict | None:
@@ -88,8 +111,8 @@ def _clean_usage(usage: Any) -> dict | None:
     for key, value in usage.items():
         if isinstance(value, bool):
             continue
-        if isinstance(value, (int, float)) and value == value:  # not NaN
-            clean[str(key)] = int(value)
+        if isinstance(value, (int, float)) and value - value == 0:  # finite (not NaN, not inf)
+            clean[clean_text(key, 200)] = int(value)
     if not clean:
         return None
     if "total_tokens" not in clean and ("input_tokens" in clean or "output_tokens" in clean):
@@ -118,9 +141,9 @@ class Span:
         self._trace = trace
         self._parent = parent
         self._span_id = _getrandbits(64) or 1
-        self._name = name if type(name) is str and len(name) <= 1_000 else truncate(str(name), 1_000)
-        self._span_type = span_type if type(span_type) is str else str(span_type)
-        self._start_ns = _time_ns() if start_ns is None else int(start_ns)
+        self._name = name if type(name) is str and len(name) <= 1_000 and name.isascii() else _name(name)
+        self._span_type = span_type if type(span_type) is str else clean_text(span_type, MAX_NAME_CHARS)
+        self._start_ns = _time_ns() if start_ns is None else _time(start_ns, "the span start time")
         self._end_ns: int | None = None
         self._attributes: dict[str, str] = {
             SPAN_TYPE_KEY: type_json if type_json is not None else _type_json(self._span_type),
@@ -236,7 +259,7 @@ class Span:
         try:
             if not self._mutable("set_attribute"):
                 return
-            key = str(key)
+            key = clean_text(key, MAX_NAME_CHARS)
             if key == TOKEN_USAGE_KEY:
                 self._set_usage(to_jsonable(value))
                 return
@@ -258,7 +281,7 @@ class Span:
             return
         for key, value in items:
             try:
-                key = str(key)
+                key = clean_text(key, MAX_NAME_CHARS)
                 if key == TOKEN_USAGE_KEY:
                     clean = _clean_usage(to_jsonable(value))
                     if clean is None:
@@ -283,7 +306,7 @@ class Span:
         """Rename a running span (OpenTelemetry's ``update_name``; used by nbtrace.otel)."""
         try:
             if self._mutable("renaming a span"):
-                name = name if type(name) is str and len(name) <= 1_000 else truncate(str(name), 1_000)
+                name = _name(name)
                 with self._trace.lock:
                     if self._ended_meanwhile("renaming a span"):
                         return
@@ -297,7 +320,7 @@ class Span:
         often set after the start; used by nbtrace.otel)."""
         try:
             if self._mutable("setting the span type"):
-                span_type = str(span_type)
+                span_type = clean_text(span_type, MAX_NAME_CHARS)
                 encoded = _type_json(span_type)
                 with self._trace.lock:
                     if self._ended_meanwhile("setting the span type"):
@@ -344,8 +367,8 @@ class Span:
             if not self._mutable("add_event"):
                 return
             event = {
-                "name": truncate(str(name), 1_000),
-                "time_unix_nano": int(timestamp_ns) if timestamp_ns is not None else time.time_ns(),
+                "name": _name(name),
+                "time_unix_nano": _time(timestamp_ns, "add_event") if timestamp_ns is not None else _time_ns(),
                 "attributes": to_jsonable(dict(attributes or {})),
             }
             with self._trace.lock:
@@ -374,7 +397,7 @@ class Span:
                 if self._ended_meanwhile("set_status"):
                     return
                 self._status = code
-                self._status_message = truncate(str(message or ""), 10_000)
+                self._status_message = clean_text(message, MAX_MESSAGE_CHARS) if message else ""
             self._changed()
         except Exception as exc:
             report_internal_error("set_status", exc)
@@ -385,13 +408,14 @@ class Span:
         try:
             if not self._mutable("record_exception"):
                 return
-            type_name = type(exception).__name__
-            try:
-                message = str(exception)
-            except Exception:
-                message = safe_repr(exception)
+            type_name = clean_text(type(exception).__name__, MAX_NAME_CHARS)
+            message = clean_text(exception, sys.maxsize)  # (bounded when recorded)
+            status = f"{type_name}: {message}"
             if not message and isinstance(exception, KeyboardInterrupt):
                 message = INTERRUPTED_MESSAGE
+                status = f"{type_name}: {message}"
+            elif isinstance(exception, SystemExit):  # sys.exit() / exit(): the program stops here
+                status = f"{type_name}: exit code {message or 'None'}; {INTERRUPTED_MESSAGE}"
             try:
                 stack = "".join(traceback.format_exception(
                     type(exception), exception, exception.__traceback__))
@@ -402,7 +426,7 @@ class Span:
                 "exception.message": message,
                 "exception.stacktrace": stack,
             })
-            self.set_status(STATUS_ERROR, f"{type_name}: {message}")
+            self.set_status(STATUS_ERROR, status)
         except Exception as exc:
             report_internal_error("record_exception", exc)
 
@@ -421,7 +445,7 @@ class Span:
             with self._trace.lock:
                 if self._end_ns is not None:
                     return
-                end = int(end_time_ns) if end_time_ns is not None else _time_ns()
+                end = _time(end_time_ns, "span.end") if end_time_ns is not None else _time_ns()
                 self._end_ns = max(end, self._start_ns)
                 if self._status == STATUS_UNSET:
                     self._status = STATUS_OK
@@ -452,10 +476,10 @@ class Span:
         holds the trace lock and notifies the collector. ``False`` if already ended."""
         if self._end_ns is not None:
             return False
-        end = int(end_time_ns) if end_time_ns is not None else _time_ns()
+        end = _time(end_time_ns, "ending a span") if end_time_ns is not None else _time_ns()
         self._end_ns = max(end, self._start_ns)
         self._status = STATUS_ERROR
-        self._status_message = truncate(str(message), 10_000)
+        self._status_message = clean_text(message, MAX_MESSAGE_CHARS)
         return True
 
     def __enter__(self) -> Span:

@@ -25,7 +25,9 @@ def _fresh_state():
             collector.remove_listener(listener)
     nbtrace.configure(display=saved["display"], max_traces=saved["max_traces"],
                       live=saved["live"], update_interval=saved["update_interval"],
-                      html_summary=saved["html_summary"])
+                      html_summary=saved["html_summary"], max_value_chars=saved["max_value_chars"],
+                      max_spans_per_trace=saved["max_spans_per_trace"],
+                      max_events_per_span=saved["max_events_per_span"])
     collector.clear()
 
 

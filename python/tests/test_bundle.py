@@ -96,7 +96,7 @@ def test_bundle_has_text_summary():
     import emit_contract_trace
 
     bundle = trace_bundle(emit_contract_trace.build_trace())
-    assert set(bundle) == {MIME_TYPE, "text/plain"}
+    assert set(bundle) == {MIME_TYPE, "text/plain", "text/html"}
     text = bundle["text/plain"]
     assert text.startswith("<nbtrace trace 'agent' · 6 spans · 1 error · 150 tokens · ")
     assert text.endswith(" ms>") or text.endswith(" s>")

@@ -112,7 +112,7 @@ def test_traced_cell_shows_exactly_one_trace(executed):
     outputs = executed.cells[1].outputs
     assert [o["output_type"] for o in outputs] == ["display_data"]
     data = outputs[0]["data"]
-    assert set(data) == {MIME, "text/plain"}
+    assert set(data) == {MIME, "text/plain", "text/html"}
     doc = data[MIME]
     if isinstance(doc, str):  # some nbformat versions keep JSON MIME data as text
         doc = json.loads(doc)

@@ -171,6 +171,7 @@ export function parseMlflowTrace(doc: Obj): RawTrace | string {
     ...attributeMap(info.tags, decodeStructuredJson)
   };
   addInfoFields(info, data, metadata);
+  droppedWarnings(metadata, warnings);
   const name = metadata['mlflow.traceName'];
   const requestTime = typeof info.request_time === 'string' ? Date.parse(info.request_time) : NaN;
   return {
@@ -185,6 +186,18 @@ export function parseMlflowTrace(doc: Obj): RawTrace | string {
     startEpochMsFallback: num(info.timestamp_ms) ?? (Number.isFinite(requestTime) ? requestTime : undefined),
     warnings
   };
+}
+
+/** What nbtrace's tracer did not record (over its limits) must show: it says so in the metadata. */
+function droppedWarnings(metadata: Obj, warnings: Warnings): void {
+  const spans = num(metadata['nbtrace.droppedSpans']);
+  if (spans !== undefined && spans > 0) {
+    warnings.add('dropped', `${spans.toLocaleString('en-US')} spans were not recorded (over the tracer's max_spans_per_trace).`);
+  }
+  const events = num(metadata['nbtrace.droppedEvents']);
+  if (events !== undefined && events > 0) {
+    warnings.add('dropped', `${events.toLocaleString('en-US')} events were not recorded (over the tracer's max_events_per_span).`);
+  }
 }
 
 /** A few info fields worth showing, under an `info.` prefix so they never clash with tags. */
