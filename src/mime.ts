@@ -1,4 +1,5 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { CompareRenderer, COMPARE_MIME_TYPE } from './compare-renderer';
 import { TraceRenderer, MIME_TYPE } from './renderer';
 
 /** The MIME renderer extension: registered safe, ranked ahead of application/json. */
@@ -17,4 +18,19 @@ const extension: IRenderMime.IExtension = {
   documentWidgetFactoryOptions: []
 };
 
-export default extension;
+/** Two traces compared (`nbtrace.compare(a, b)`): aligned spans, deltas, details side by side. */
+const compareExtension: IRenderMime.IExtension = {
+  id: 'nbtrace:compare',
+  description: 'Compares two AI-agent / LLM traces: aligned spans with time, token and status changes.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [COMPARE_MIME_TYPE],
+    createRenderer: options => new CompareRenderer(options)
+  },
+  rank: -1,
+  dataType: 'json'
+};
+
+const extensions: IRenderMime.IExtension[] = [extension, compareExtension];
+
+export default extensions;

@@ -10,11 +10,9 @@ import { parsePayload } from './model';
 import { getSettings, onSettingsChanged, rowHeightFor } from './settings';
 import { markdownRenderer, MarkdownRenderer } from './tree/markdown';
 import { TraceView } from './tree/view';
+import { errorBox } from './tree/error-box';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
-
-/** The raw payload shown under an error is cut here: the message must stay readable. */
-const RAW_PREVIEW_CHARS = 20000;
 
 /** The view the user touched last, for the application commands. */
 let activeView: TraceView | null = null;
@@ -147,34 +145,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this._disposeViews(this._order);
     this._order = [];
     this._views.clear();
-    this.node.replaceChildren();
-    const box = document.createElement('div');
-    box.className = 'nbtrace-error';
-    box.setAttribute('role', 'alert');
-    const head = document.createElement('p');
-    head.className = 'nbtrace-error-message';
-    head.textContent = message;
-    box.appendChild(head);
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    summary.textContent = 'Raw payload';
-    details.appendChild(summary);
-    const pre = document.createElement('pre');
-    pre.className = 'nbtrace-raw';
-    let raw: string;
-    try {
-      raw = typeof data === 'string' ? data : JSON.stringify(data, null, 2) ?? String(data);
-    } catch {
-      raw = String(data);
-    }
-    pre.textContent =
-      raw.length > RAW_PREVIEW_CHARS
-        ? `${raw.slice(0, RAW_PREVIEW_CHARS)}\n… (${(raw.length - RAW_PREVIEW_CHARS).toLocaleString('en-US')} more characters)`
-        : raw;
-    details.appendChild(pre);
-    box.appendChild(details);
-    this.node.appendChild(box);
-    this._errorNode = box;
+    this._errorNode = errorBox(message, data);
+    this.node.replaceChildren(this._errorNode);
   }
 
   private _disposeViews(views: TraceView[]): void {

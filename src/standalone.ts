@@ -14,6 +14,7 @@
 import { parsePayload } from './model';
 import { DEFAULT_SETTINGS, rowHeightFor } from './settings';
 import { TraceView } from './tree/view';
+import { errorBox } from './tree/error-box';
 
 /** The bundled style/*.css text (esbuild `define`); absent when not built by the standalone build. */
 declare const __NBTRACE_CSS__: string | undefined;
@@ -230,14 +231,7 @@ function followColorScheme(host: HTMLElement): void {
 
 /** Show `message` (and nothing else) in `host`. */
 function showError(host: HTMLElement, message: string): void {
-  const box = document.createElement('div');
-  box.className = 'nbtrace-error';
-  box.setAttribute('role', 'alert');
-  const p = document.createElement('p');
-  p.className = 'nbtrace-error-message';
-  p.textContent = message;
-  box.appendChild(p);
-  host.appendChild(box);
+  host.appendChild(errorBox(message));
 }
 
 /**

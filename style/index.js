@@ -1,2 +1,3 @@
 import './base.css';
 import './detail.css';
+import './compare.css';

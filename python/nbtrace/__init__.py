@@ -45,6 +45,7 @@ except ImportError:  # a source tree that was never built
 from typing import Any
 
 from .client import Client
+from .compare import compare
 from .html import to_html
 from ._collector import NonRecordingSpan, TraceCollector, TraceRecord, configure_limits, get_collector
 from ._context import get_current_span, wrap_context
@@ -57,7 +58,7 @@ from ._span import Span
 from ._util import NbtraceWarning
 
 __all__ = [
-    "Client", "MIME_TYPE", "DisplayListener", "NbtraceWarning", "NonRecordingSpan", "Span",
+    "Client", "MIME_TYPE", "compare", "DisplayListener", "NbtraceWarning", "NonRecordingSpan", "Span",
     "TraceCollector", "TraceRecord", "configure", "disable", "enable", "get_collector",
     "get_current_span", "get_last_trace", "is_enabled", "last_traces",
     "load_ipython_extension", "show", "start_span", "to_html", "trace", "trace_bundle", "trace_to_dict",
