@@ -79,6 +79,20 @@ export function decodeIfContainer(v: unknown): unknown {
   return typeof d === 'object' && d !== null ? d : v;
 }
 
+/**
+ * `out[key] = value`, except that a `__proto__` key from the payload becomes
+ * an own property like any other key: assigned, it would replace the object's
+ * prototype — the attribute lost, and its value's keys (e.g. a forged
+ * `mlflow.spanInputs`) inherited by every lookup.
+ */
+export function setKey(out: Obj, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
+}
+
 const ANY_KEYS: Record<string, string> = {
   stringValue: 'string',
   string_value: 'string',
@@ -102,7 +116,8 @@ function anyKey(v: unknown): string | undefined {
     return undefined;
   }
   for (const k in v) {
-    if (ANY_KEYS[k] !== undefined) {
+    // Own keys of the table only: `constructor` or `__proto__` in a payload are not AnyValue variants.
+    if (Object.prototype.hasOwnProperty.call(ANY_KEYS, k)) {
       return k;
     }
   }
@@ -197,7 +212,7 @@ export function unwrapAnyValue(root: unknown): unknown {
         for (const kv of listOf(inner)) {
           if (isObject(kv) && typeof kv.key === 'string') {
             const key = kv.key;
-            stack.push({ src: kv.value, set: v => (out[key] = v) });
+            stack.push({ src: kv.value, set: v => setKey(out, key, v) });
           }
         }
         break;
@@ -218,7 +233,7 @@ export function kvListToObject(list: unknown[], decode: (v: unknown, key: string
   for (const kv of list) {
     if (isObject(kv) && (typeof kv.key === 'string' || typeof kv.key === 'number')) {
       const key = String(kv.key);
-      out[key] = decode(unwrapAnyValue(kv.value), key);
+      setKey(out, key, decode(unwrapAnyValue(kv.value), key));
     }
   }
   return out;
@@ -232,7 +247,7 @@ export function attributeMap(v: unknown, decode: (v: unknown, key: string) => un
   if (isObject(v)) {
     const out: Obj = {};
     for (const k in v) {
-      out[k] = decode(v[k], k);
+      setKey(out, k, decode(v[k], k));
     }
     return out;
   }
@@ -258,7 +273,7 @@ export function jaegerTags(v: unknown): Obj {
     } else if (type === 'bool') {
       value = boolValue(value);
     }
-    out[t.key] = value;
+    setKey(out, t.key, value);
   }
   return out;
 }

@@ -7,7 +7,7 @@
 import { exceptionMessage, spanInputs, spanOutputs } from './io';
 import { detectKind } from './kind';
 import { RawSpan, RawTrace } from './raw';
-import { relMs, nsToEpochMs } from './time';
+import { NS_EPOCH_MIN, relMs, nsToEpochMs } from './time';
 import { rollupCost, spanCost } from './cost';
 import { rollupTokens, spanModel, spanTokens } from './tokens';
 import { Span, SpanEvent, Trace, TraceState } from './types';
@@ -97,6 +97,9 @@ function makeSpan(r: RawSpan, id: string, baseNs: bigint | undefined, inProgress
     cost: d.cost,
     model: d.model
   };
+  if (r.startNs === undefined) {
+    raw.warnings.add('no start', `Span ${label(span)} has no readable start time; it is drawn at the start of the trace.`);
+  }
   if (end !== undefined && end < start) {
     raw.warnings.add('end before start', `Span ${label(span)} ends before it starts; its end was set to its start.`);
     end = start;
@@ -153,10 +156,25 @@ export function buildTrace(raw: RawTrace): Trace {
   const n = raw.spans.length;
   const [ids, indexById] = assignIds(raw);
   let baseNs: bigint | undefined;
+  let latestStartNs: bigint | undefined;
   for (const r of raw.spans) {
     if (r.startNs !== undefined && (baseNs === undefined || r.startNs < baseNs)) {
       baseNs = r.startNs;
     }
+    if (r.startNs !== undefined && (latestStartNs === undefined || r.startNs > latestStartNs)) {
+      latestStartNs = r.startNs;
+    }
+  }
+  if (n === 0) {
+    raw.warnings.add('no spans', 'This trace has no spans.');
+  }
+  if (baseNs !== undefined && latestStartNs! >= NS_EPOCH_MIN && baseNs < NS_EPOCH_MIN) {
+    // Some starts are epoch nanoseconds, others far too small to be: s/ms/µs given where ns belong.
+    raw.warnings.add(
+      'units',
+      `Span start times mix units: some are epoch nanoseconds, others as small as ${baseNs} ` +
+        '(seconds, milliseconds or microseconds where nanoseconds belong?); times and durations shown are not reliable.'
+    );
   }
   // With no start anywhere, the earliest end anchors relative times (starts then read 0).
   let refNs = baseNs;

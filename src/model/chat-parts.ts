@@ -237,7 +237,7 @@ export function toMessage(m: unknown): ChatMessage | undefined {
   if (!rawRole) {
     return undefined;
   }
-  const role = LANGCHAIN_ROLES[rawRole] ?? rawRole;
+  const role = Object.prototype.hasOwnProperty.call(LANGCHAIN_ROLES, rawRole) ? LANGCHAIN_ROLES[rawRole] : rawRole;
   const parts = newParts();
   parts.toolCallId = str(m.tool_call_id);
   readParts(Array.isArray(m.parts) ? m.parts : m.content, parts);

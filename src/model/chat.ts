@@ -12,6 +12,7 @@
  * Pure (no DOM); text stays text. One message is read by chat-parts.ts.
  */
 import { ChatMessage, ChatToolCall, contentText, decoded, messages, str, toMessage } from './chat-parts';
+import { setKey } from './attributes';
 import { Span } from './types';
 import { isObject, Obj } from './util';
 
@@ -55,7 +56,7 @@ function flatMessages(a: Obj, prefix: string, inner: string): FlatMessage[] {
       m = {};
       byIndex.set(i, m);
     }
-    m[field] = a[key];
+    setKey(m, field, a[key]); // a hostile `__proto__` field stays a plain field
   }
   return [...byIndex.keys()].sort((x, y) => x - y).map(i => ({ fields: byIndex.get(i)! }));
 }

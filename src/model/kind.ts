@@ -43,7 +43,9 @@ export function detectKind(attrs: Obj, hint?: string): string {
   }
   const op = attrs['gen_ai.operation.name'];
   if (typeof op === 'string') {
-    const k = GEN_AI_OPERATIONS[op.trim().toLowerCase()];
+    const name = op.trim().toLowerCase();
+    // Own entries only: "constructor" or "__proto__" must not find Object.prototype's.
+    const k = Object.prototype.hasOwnProperty.call(GEN_AI_OPERATIONS, name) ? GEN_AI_OPERATIONS[name] : undefined;
     if (k !== undefined) {
       return k;
     }

@@ -4,29 +4,43 @@
  */
 
 /**
+ * Times beyond ±2^64 ns (year 2554) are not times: OTLP's fixed64 cannot hold
+ * them, and their differences would overflow a double (400-digit strings
+ * became Infinity ms).
+ */
+const NS_LIMIT = 1n << 64n;
+
+/** No time needs more characters than this (2^64 has 20 digits); longer text is not parsed. */
+const MAX_TIME_CHARS = 100;
+
+function inRange(ns: bigint): bigint | undefined {
+  return ns < NS_LIMIT && ns > -NS_LIMIT ? ns : undefined;
+}
+
+/**
  * Nanoseconds as BigInt from an int, a decimal string or a float.
  * Numbers above 2^53 have already lost precision in JSON.parse; strings are exact.
- * Returns undefined for null/undefined/unparseable input.
+ * Returns undefined for null/undefined/unparseable input and for values beyond ±2^64.
  */
 export function toNs(v: unknown): bigint | undefined {
   if (typeof v === 'bigint') {
-    return v;
+    return inRange(v);
   }
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) {
       return undefined;
     }
-    return BigInt(Number.isInteger(v) ? v : Math.round(v));
+    return inRange(BigInt(Number.isInteger(v) ? v : Math.round(v)));
   }
   if (typeof v === 'string') {
-    if (v.trim() === '') {
-      return undefined; // BigInt('') would be 0n
+    if (v.length > MAX_TIME_CHARS || v.trim() === '') {
+      return undefined; // BigInt('') would be 0n; BigInt of megabytes of digits takes seconds
     }
     try {
-      return BigInt(v); // exact for integer text (the common case); throws on "1.5e18"
+      return inRange(BigInt(v)); // exact for integer text (the common case); throws on "1.5e18"
     } catch {
       const n = Number(v);
-      return Number.isFinite(n) ? BigInt(Math.round(n)) : undefined;
+      return Number.isFinite(n) ? inRange(BigInt(Math.round(n))) : undefined;
     }
   }
   return undefined;
@@ -51,7 +65,7 @@ export function nsToEpochMs(ns: bigint): number {
   return Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
 }
 
-const NS_EPOCH_MIN = 100_000_000_000_000_000n; // 1e17 ns = 1973: smaller is not an epoch-ns value
+export const NS_EPOCH_MIN = 100_000_000_000_000_000n; // 1e17 ns = 1973: smaller is not an epoch-ns value
 const US_EPOCH_MIN = 100_000_000_000_000n; // 1e14 µs = 1973
 const MS_EPOCH_MIN = 100_000_000_000n; // 1e11 ms = 1973
 

@@ -58,3 +58,10 @@ function trim(value: number, digits: number): string {
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
+
+/** Names longer than this are cut in rows, titles and labels (the details show them whole): a 1 MB name would stall layout. */
+export const NAME_DISPLAY_CHARS = 300;
+
+export function displayName(name: string): string {
+  return name.length > NAME_DISPLAY_CHARS ? `${name.slice(0, NAME_DISPLAY_CHARS)}…` : name;
+}

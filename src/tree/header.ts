@@ -7,7 +7,7 @@ import { Trace } from '../model/types';
 import { copyButton } from './copy';
 import { button } from './dom';
 import { money, tokenText } from './detail';
-import { formatCount, formatDuration } from './format';
+import { displayName, formatCount, formatDuration } from './format';
 
 export class TraceHeader {
   constructor(actions: { expandAll(): void; collapseAll(): void; traceJson(): string }) {
@@ -44,7 +44,7 @@ export class TraceHeader {
   readonly warnings: HTMLElement;
 
   render(t: Trace, running: boolean, now: number): void {
-    setText(this._title, t.name);
+    setText(this._title, displayName(t.name));
     this._title.title = `Trace ${t.id}`;
 
     const state = t.state === 'IN_PROGRESS' ? 'running' : t.state === 'ERROR' ? 'error' : t.state === 'OK' ? 'ok' : 'done';

@@ -5,7 +5,7 @@
  */
 import { Span } from '../model/types';
 import { tokenText } from './detail';
-import { formatCompact, formatCount, formatDuration } from './format';
+import { displayName, formatCompact, formatCount, formatDuration } from './format';
 import { kindLook } from './kinds';
 import { Row } from './rows';
 import { highlightRanges } from './search';
@@ -221,8 +221,9 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   parts.kind.dataset.family = look.family;
 
   const terms = match === 'match' || match === 'current' ? ctx.search!.textTerms : [];
-  setMarkedText(parts.name, span.name, highlightRanges(span.name, terms));
-  parts.name.title = span.orphan ? `${span.name} (parent ${span.parentId} not in this trace)` : span.name;
+  const name = displayName(span.name);
+  setMarkedText(parts.name, name, highlightRanges(name, terms));
+  parts.name.title = span.orphan ? `${name} (parent ${span.parentId} not in this trace)` : name;
 
   // Status is said in text (for screen readers) and drawn as an icon, not only as a colour.
   parts.status.textContent = isError ? '!' : '';

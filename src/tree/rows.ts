@@ -81,11 +81,20 @@ export function parentOf(trace: Trace, span: Span): Span | null {
 /**
  * Expand every ancestor of `span` so its row becomes visible
  * (e.g. when selecting a span that sits under a collapsed parent).
+ * Revealing many spans, pass one `opened` set to all calls: the walk up stops
+ * at an ancestor an earlier call opened, so 100k matches in a 100k-deep chain
+ * cost 100k steps, not 5·10^9.
  */
-export function revealSpan(trace: Trace, expansion: ExpansionState, span: Span): void {
+export function revealSpan(trace: Trace, expansion: ExpansionState, span: Span, opened?: Set<Span>): void {
   let parent = parentOf(trace, span);
   // Bounded by the span count in case a malformed model still holds a cycle.
   for (let guard = trace.spans.length; parent && guard > 0; guard--) {
+    if (opened) {
+      if (opened.has(parent)) {
+        return; // it and all its ancestors are open already
+      }
+      opened.add(parent);
+    }
     if (!expansion.isExpanded(parent)) {
       expansion.setExpanded(parent, true);
     }

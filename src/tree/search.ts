@@ -116,7 +116,8 @@ export function spanText(s: Span): string {
 }
 
 function fieldMatches(s: Span, key: string, value: string): boolean {
-  const own = OWN_FIELDS[key];
+  // Own entries only: a query like `constructor=x` must not call Object.prototype's.
+  const own = Object.prototype.hasOwnProperty.call(OWN_FIELDS, key) ? OWN_FIELDS[key] : undefined;
   if (own) {
     const v = own(s);
     return v !== undefined && v.toLowerCase().includes(value);

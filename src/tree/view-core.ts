@@ -9,6 +9,7 @@
 import { Span, Trace } from '../model/types';
 import { ColumnHeader } from './columns';
 import { DetailContext, detailSignature, renderDetail, sameDetail } from './detail';
+import { displayName } from './format';
 import { MarkdownRenderer } from './markdown';
 import { TraceHeader } from './header';
 import { errorBelow } from './insight';
@@ -97,7 +98,7 @@ export abstract class TraceViewCore implements TreeInputTarget {
     const tree = this._list.node;
     tree.setAttribute('role', 'tree');
     tree.setAttribute('tabindex', '0');
-    tree.setAttribute('aria-label', `Spans of trace ${trace.name}`);
+    tree.setAttribute('aria-label', `Spans of trace ${displayName(trace.name)}`);
     // Arrow keys etc. belong to the tree while it has focus, not to notebook shortcuts.
     tree.setAttribute('data-lm-suppress-shortcuts', 'true');
     this._input = new TreeInput(tree, this);

@@ -84,9 +84,10 @@ export class TraceView extends TraceViewCore {
   setMatchesOnly(on: boolean): void {
     this._search.matchesOnly = on;
     if (on) {
-      // Every match must be reachable: open the path to each.
+      // Every match must be reachable: open the path to each (shared paths walked once).
+      const opened = new Set<Span>();
       for (const m of this._search.matches) {
-        revealSpan(this._trace, this._expansion, m);
+        revealSpan(this._trace, this._expansion, m, opened);
       }
     }
     this.refreshRows();

@@ -245,3 +245,12 @@ describe('chat turns of more providers', () => {
     expect(image('javascript:alert(1)')).toEqual({ ref: 'javascript:alert(1)', mimeType: undefined });
   });
 });
+
+describe('hostile keys in chat payloads', () => {
+  it('keeps "constructor" roles and "__proto__" fields as plain data', () => {
+    const chat = chatOf(span({}, { messages: [{ role: 'constructor', content: 'hi' }] }))!;
+    expect(chat.input[0].role).toBe('constructor');
+    const flat = chatOf(span({ 'llm.input_messages.0.message.role': 'user', 'llm.input_messages.0.message.__proto__': 'x', 'llm.input_messages.0.message.content': 'hey' }))!;
+    expect(brief(flat.input)).toEqual([['user', 'hey', [], undefined]]);
+  });
+});

@@ -1,22 +1,10 @@
 import { TraceRenderer, MIME_TYPE } from '../../src/renderer';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { otlpDoc } from '../helpers/synthetic';
+import { mimeModel, mountRenderer } from '../helpers/renderer';
 
-function renderer(): TraceRenderer {
-  const r = new TraceRenderer({
-    mimeType: MIME_TYPE,
-    sanitizer: { sanitize: (s: string) => s },
-    resolver: null,
-    linkHandler: null,
-    latexTypesetter: null
-  } as unknown as IRenderMime.IRendererOptions);
-  document.body.appendChild(r.node);
-  return r;
-}
-
-function model(data: unknown): IRenderMime.IMimeModel {
-  return { data: { [MIME_TYPE]: data }, metadata: {}, trusted: false, setData: () => undefined } as unknown as IRenderMime.IMimeModel;
-}
+const renderer = () => mountRenderer();
+const model = mimeModel;
 
 afterEach(() => document.body.replaceChildren());
 
