@@ -265,6 +265,13 @@ class DisplayListener:
             except Exception as exc:
                 report_internal_error("cancelling a live display update", exc)
 
+    def _emit(self, parent: Any, bundle: dict, display_id: str, update: bool) -> None:
+        """Display (or update) `bundle` in the cell of `parent`, through the test hook when set."""
+        if self._publish is not None:
+            self._publish(bundle, display_id=display_id, update=update)
+        else:
+            _display.publish_for(parent, bundle, display_id=display_id, update=update)
+
     def _send(self, trace: Any, state: LiveState) -> None:
         """Publish ``trace`` now: display it the first time, then update (hold state.lock)."""
         update = state.shown
@@ -273,11 +280,7 @@ class DisplayListener:
         started = self._clock()
         try:
             bundle = _display.trace_bundle(trace)
-            if self._publish is not None:
-                self._publish(bundle, display_id=trace.display_id, update=update)
-            else:
-                _display.publish_for(state.parent, bundle, display_id=trace.display_id,
-                                     update=update)
+            self._emit(state.parent, bundle, trace.display_id, update)
             state.shown = True
             state.publishes += 1
             trace.display_handle = True
@@ -339,11 +342,7 @@ class DisplayListener:
                 return
             bundle = {"text/plain": text}
             update = cell.sent is not None
-            if self._publish is not None:
-                self._publish(bundle, display_id=cell.display_id, update=update)
-            else:
-                _display.publish_for(cell.parent, bundle, display_id=cell.display_id,
-                                     update=update)
+            self._emit(cell.parent, bundle, cell.display_id, update)
             cell.sent = text
         except Exception as exc:
             report_internal_error("showing the count of traces not shown", exc)

@@ -1,5 +1,6 @@
 import base64
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -53,3 +54,16 @@ def attr(span, key):
 
 def b64(value):
     return base64.b64decode(value, validate=True)
+
+
+SRC = Path(__file__).resolve().parents[1]  # python/: kernels started by tests import nbtrace from here
+
+
+def kernel_env() -> dict:
+    """The environment for a test kernel (nbclient / jupyter_client): this source tree first on PYTHONPATH."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    return env
+
+# The shared fixtures live beside the repository (../shared/fixtures), or where NBTRACE_FIXTURES says.
+FIXTURES_ROOT = Path(os.environ.get("NBTRACE_FIXTURES") or SRC.parent.parent / "shared" / "fixtures")

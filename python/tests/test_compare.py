@@ -4,11 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import kernel_env
 
 import nbtrace
 from nbtrace.compare import COMPARE_MIME_TYPE, align_counts, compare, compare_bundle
 
-SRC = Path(__file__).resolve().parents[1]
 
 
 @nbtrace.trace(span_type="TOOL", name="tool:search")
@@ -159,8 +159,7 @@ agent(5); b = nbtrace.get_last_trace()
 from nbtrace.compare import compare
 compare(a, b, names=("3 calls", "5 calls"))
 """)]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = kernel_env()
     nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
                             resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
     outputs = nb.cells[0].outputs

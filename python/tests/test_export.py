@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES_ROOT
 from google.protobuf.json_format import ParseDict
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.trace.v1.trace_pb2 import Span as PbSpan
@@ -18,7 +19,7 @@ from nbtrace import export as nx
 from nbtrace._display import show_bundle
 from nbtrace._otlp import otlp_spans, request_proto
 
-FIXTURES = Path("/work/shared/fixtures/mlflow")
+FIXTURES = FIXTURES_ROOT / "mlflow"
 ATTRS = {"model": "fake-gpt", "temperature": 0.7, "max_tokens": 256, "stream": False,
          "stop": ["\n", "END"], "config": {"top_p": 0.9, "seed": 7, "tags": ["a"]},
          "huge": 2 ** 64 + 1, "nothing": None}

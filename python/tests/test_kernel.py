@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import kernel_env
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -92,8 +93,7 @@ def _displays(outputs):
 def executed(tmp_path_factory):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = kernel_env()
     client = RecordingClient(
         nb, kernel_name="python3", timeout=120, allow_errors=True,
         resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}})
@@ -181,8 +181,7 @@ def test_demo_notebook_executes_cleanly():
     examples = SRC.parent / "examples"
     nb = nbformat.read(examples / "demo.ipynb", as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # stored cleared
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = kernel_env()
     env["NBTRACE_DEMO_FAST"] = "1"  # the live section's slow agent sleeps 50× less
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
                                      resources={"metadata": {"path": str(examples)}})

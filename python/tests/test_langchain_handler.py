@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import attr, spans_by_name
+from conftest import attr, spans_by_name, kernel_env
 
 import nbtrace
 from nbtrace import NbtraceWarning
@@ -544,9 +544,7 @@ def test_in_a_kernel_runs_and_client_traces_display_and_end_with_their_cell(tmp_
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in KERNEL_CELLS]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(Path(__file__).resolve().parents[1])] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = kernel_env()
     nbclient.NotebookClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
                             shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import kernel_env
 
 jupyter_client = pytest.importorskip("jupyter_client")
 pytest.importorskip("ipykernel")
@@ -19,8 +20,7 @@ NBTRACE_MSGS = ("display_data", "update_display_data")
 
 @pytest.fixture(scope="module")
 def kernel():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = kernel_env()
     km, kc = start_new_kernel(kernel_name="python3", env=env)
     try:
         run = Runner(km, kc)

@@ -12,13 +12,13 @@ import warnings
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES_ROOT, kernel_env
 
 import nbtrace
 from nbtrace import DisplayListener, NonRecordingSpan, Span, TraceCollector
 from nbtrace._live import overflow_text
 
 MIME = nbtrace.MIME_TYPE
-SRC = Path(__file__).resolve().parents[1]  # python/ — the kernel imports nbtrace from here
 
 
 @pytest.fixture(autouse=True)
@@ -478,7 +478,7 @@ class Trace:
     def to_dict(self): return {{"info": self.info.to_dict(), "data": self.data.to_dict()}}
     def to_json(self): return json.dumps(self.to_dict())
 
-doc = json.load(open({str(Path("/work/shared/fixtures/mlflow/v3-trace__qa-chain-3spans-assessment-tokenusage__js-test-utils.json"))!r}))
+doc = json.load(open({str(FIXTURES_ROOT / "mlflow" / "v3-trace__qa-chain-3spans-assessment-tokenusage__js-test-utils.json")!r}))
 t = Trace(doc)
 nbtrace.show(t)
 nbtrace.show([t, Trace(doc)])
@@ -500,8 +500,7 @@ def _doc(output):
 def executed(tmp_path_factory):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in CELLS]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(SRC)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = kernel_env()
     client = nbclient.NotebookClient(
         nb, kernel_name="python3", timeout=120, allow_errors=True,
         resources={"metadata": {"path": str(tmp_path_factory.mktemp("nb"))}})
@@ -576,7 +575,7 @@ def test_kernel_reload_ext_never_displays_twice(executed):
 def test_kernel_show_mlflow_objects_lists_and_json(executed):
     outputs = executed.cells[9].outputs
     assert [o["output_type"] for o in outputs] == ["display_data"] * 3
-    fixture = json.loads(Path("/work/shared/fixtures/mlflow/"
+    fixture = json.loads((FIXTURES_ROOT / "mlflow" /
                               "v3-trace__qa-chain-3spans-assessment-tokenusage__js-test-utils.json")
                          .read_text())
     assert _doc(outputs[0]) == fixture

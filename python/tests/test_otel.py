@@ -13,7 +13,7 @@ import threading
 import warnings
 
 import pytest
-from conftest import attr, b64, spans_by_name
+from conftest import attr, b64, spans_by_name, kernel_env
 from opentelemetry import context, trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -717,8 +717,7 @@ def kernel_run(tmp_path_factory):
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code) for code in KERNEL_CELLS]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(src)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = kernel_env()
     client = RecordingClient(nb, kernel_name="python3", timeout=120, allow_errors=True,
                              resources={"metadata": {"path": str(tmp_path_factory.mktemp("otelnb"))}})
     client.execute(env=env)

@@ -3,12 +3,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES_ROOT
 
 import nbtrace
 from nbtrace import MIME_TYPE
 from nbtrace._display import show_bundle
 
-FIXTURES = Path("/work/shared/fixtures/mlflow")
+FIXTURES = FIXTURES_ROOT / "mlflow"
 
 OTLP = {
     "resourceSpans": [{

@@ -1,18 +1,19 @@
 """nbtrace.show() of MLflow objects, without mlflow: stand-ins shaped like MLflow 3's
 ``Trace`` (``.info`` / ``.data`` / ``to_dict()`` / ``to_json()``), ``PagedList`` and the
 ``search_traces()`` DataFrame, whose payloads are the real MLflow fixtures in
-/work/shared/fixtures/mlflow (see SOURCES.md there)."""
+../shared/fixtures/mlflow beside the repository (see SOURCES.md there)."""
 import copy
 import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES_ROOT
 
 import nbtrace
 from nbtrace import MIME_TYPE
 from nbtrace._display import show_bundle
 
-FIXTURES = Path("/work/shared/fixtures/mlflow")
+FIXTURES = FIXTURES_ROOT / "mlflow"
 TRACE_FILES = [
     "v3-trace__qa-chain-3spans-assessment-tokenusage__js-test-utils.json",
     "v3-trace__otel-openinference-tool-call__js-test-utils.json",
