@@ -67,3 +67,12 @@ def kernel_env() -> dict:
 
 # The shared fixtures live beside the repository (../shared/fixtures), or where NBTRACE_FIXTURES says.
 FIXTURES_ROOT = Path(os.environ.get("NBTRACE_FIXTURES") or SRC.parent.parent / "shared" / "fixtures")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """nbtrace's fake OpenAI / Anthropic server on 127.0.0.1, one per test module."""
+    from nbtrace.fake_llm import FakeLLMServer
+
+    with FakeLLMServer() as srv:
+        yield srv

@@ -12,7 +12,6 @@ anthropic = pytest.importorskip("anthropic")
 import nbtrace  # noqa: E402
 import nbtrace.anthropic  # noqa: E402
 from anthropic.resources.messages import AsyncMessages, Messages  # noqa: E402
-from nbtrace.fake_llm import FakeLLMServer  # noqa: E402
 
 from conftest import attr  # noqa: E402
 
@@ -20,12 +19,6 @@ TOOLS = [{"name": "get_weather", "description": "Current weather in a city",
           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}},
                            "required": ["city"]}}]
 ASK = [{"role": "user", "content": "What's the weather in Oslo?"}]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with FakeLLMServer() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)

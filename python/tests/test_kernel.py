@@ -8,6 +8,7 @@ from conftest import kernel_env
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
+from recording_client import RecordingClient  # noqa: E402
 
 MIME = "application/vnd.nbtrace.trace+json"
 SRC = Path(__file__).resolve().parents[1]  # python/ — the kernel imports nbtrace from here
@@ -72,17 +73,6 @@ slow_agent()
 """,
 ]
 
-
-class RecordingClient(nbclient.NotebookClient):
-    """Keeps every iopub message nbclient routed to a cell (same parent msg_id)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.messages = {}
-
-    def process_message(self, msg, cell, cell_index):
-        self.messages.setdefault(cell_index, []).append(msg)
-        return super().process_message(msg, cell, cell_index)
 
 
 def _displays(outputs):

@@ -24,12 +24,6 @@ WEATHER = [{"type": "function", "function": {
 ASK = [{"role": "user", "content": "What's the weather in Paris?"}]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with FakeLLMServer() as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def autolog(server):
     server.clear()

@@ -700,20 +700,8 @@ with tracer.start_as_current_span("failing"):
 @pytest.fixture(scope="module")
 def kernel_run(tmp_path_factory):
     nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    import os
-    from pathlib import Path
-
-    src = Path(__file__).resolve().parents[1]
-
-    class RecordingClient(nbclient.NotebookClient):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.messages = {}
-
-        def process_message(self, msg, cell, cell_index):
-            self.messages.setdefault(cell_index, []).append(msg)
-            return super().process_message(msg, cell, cell_index)
+    pytest.importorskip("nbclient")
+    from recording_client import RecordingClient
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code) for code in KERNEL_CELLS]
