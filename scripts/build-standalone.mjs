@@ -3,7 +3,7 @@
  * Builds the standalone trace viewer (no JupyterLab) that exported HTML pages inline:
  *
  *   src/standalone.ts + style/index.css  →  nbtrace-standalone.js  (esbuild, IIFE, minified)
- *   HTML_TEMPLATE of src/export-html.ts  →  nbtrace-standalone.template.html
+ *   HTML_TEMPLATE of src/html/page.ts  →  nbtrace-standalone.template.html
  *
  * Both go to python/nbtrace/static/ (shipped in the wheel, read by nbtrace.to_html);
  * the bundle also goes to the lab extension's static folder, where JupyterLab serves
@@ -77,10 +77,10 @@ async function buildBundle(css) {
   return js;
 }
 
-/** HTML_TEMPLATE from src/export-html.ts, the one source of the page for Python and the browser. */
+/** HTML_TEMPLATE from src/html/page.ts, the one source of the page for Python and the browser. */
 async function loadTemplate() {
   const out = await esbuild.build({
-    entryPoints: [join(root, 'src', 'export-html.ts')],
+    entryPoints: [join(root, 'src', 'html', 'page.ts')],
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -91,7 +91,7 @@ async function loadTemplate() {
   new Function('module', 'exports', out.outputFiles[0].text)(module, module.exports);
   const { HTML_TEMPLATE, STANDALONE_BUNDLE, STANDALONE_TEMPLATE } = module.exports;
   if (typeof HTML_TEMPLATE !== 'string') {
-    fail('src/export-html.ts exports no HTML_TEMPLATE');
+    fail('src/html/page.ts exports no HTML_TEMPLATE');
   }
   return { template: HTML_TEMPLATE, bundleName: STANDALONE_BUNDLE, templateName: STANDALONE_TEMPLATE };
 }

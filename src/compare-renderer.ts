@@ -8,9 +8,9 @@ import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { compareTraces, COMPARE_MIME_TYPE, parseComparePayload } from './model/compare';
 import { getSettings, rowHeightFor } from './settings';
-import { CompareView } from './tree/compare-view';
-import { markdownRenderer, MarkdownRenderer } from './tree/markdown';
-import { errorBox } from './tree/error-box';
+import { CompareView } from './compare/compare-view';
+import { markdownRenderer, MarkdownRenderer } from './common/markdown';
+import { errorBox } from './common/error-box';
 
 export { COMPARE_MIME_TYPE };
 

@@ -6,7 +6,7 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/apputils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { buildStandaloneHtml, exportFileName, exportTitle, payloadJson, standaloneBundleUrl } from './export-html';
+import { buildStandaloneHtml, exportFileName, exportTitle, payloadJson, standaloneBundleUrl } from './html/page';
 import { getActiveTraceView, MIME_TYPE } from './renderer';
 import { applySettings, getSettings } from './settings';
 import { createTraceWidget, setRenderOptions, showPayload, TRACE_FILE_TYPE, TraceViewerFactory, VIEWER_FACTORY } from './viewer';

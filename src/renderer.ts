@@ -8,9 +8,9 @@ import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
 import { getSettings, onSettingsChanged, rowHeightFor } from './settings';
-import { markdownRenderer, MarkdownRenderer } from './tree/markdown';
-import { TraceView } from './tree/view';
-import { errorBox } from './tree/error-box';
+import { markdownRenderer, MarkdownRenderer } from './common/markdown';
+import { TraceView } from './tree/trace-view';
+import { errorBox } from './common/error-box';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
 

@@ -13,8 +13,8 @@
  */
 import { parsePayload } from './model';
 import { DEFAULT_SETTINGS, rowHeightFor } from './settings';
-import { TraceView } from './tree/view';
-import { errorBox } from './tree/error-box';
+import { TraceView } from './tree/trace-view';
+import { errorBox } from './common/error-box';
 
 /** The bundled style/*.css text (esbuild `define`); absent when not built by the standalone build. */
 declare const __NBTRACE_CSS__: string | undefined;

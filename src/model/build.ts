@@ -4,7 +4,7 @@
  * Iterative throughout (explicit stacks): a 10,000-level chain must not
  * overflow the call stack. O(n log n) (the only superlinear step is sorting).
  */
-import { exceptionMessage, spanInputs, spanOutputs } from './io';
+import { exceptionMessage, spanInputs, spanOutputs } from './span-fields';
 import { detectKind } from './kind';
 import { RawSpan, RawTrace } from './raw';
 import { NS_EPOCH_MIN, relMs, nsToEpochMs } from './time';

@@ -4,7 +4,7 @@
  * build.ts for the shared tree builder.
  */
 import { buildTrace } from './build';
-import { detect } from './detect';
+import { detect } from './formats/detect';
 import { ParseResult } from './types';
 
 export * from './types';

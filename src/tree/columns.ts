@@ -2,7 +2,7 @@
  * The column header row above the tree: "Span", "Duration" and the time axis,
  * whose tick density follows its own width (labels never collide).
  */
-import { axisTicks, TimeScale } from './timeline';
+import { axisTicks, TimeScale } from '../rows/timeline';
 
 export class ColumnHeader {
   constructor() {

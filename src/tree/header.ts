@@ -4,10 +4,10 @@
  * updates only change text, so a focused button keeps its focus.
  */
 import { Trace } from '../model/types';
-import { copyButton } from './copy';
-import { button } from './dom';
-import { money, tokenText } from './detail';
-import { displayName, formatCount, formatDuration } from './format';
+import { copyButton } from '../common/copy';
+import { button } from '../common/dom';
+import { money, tokenText } from '../detail/panel';
+import { displayName, formatCount, formatDuration } from '../rows/labels';
 
 export class TraceHeader {
   constructor(actions: { expandAll(): void; collapseAll(): void; traceJson(): string }) {

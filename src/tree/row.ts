@@ -4,12 +4,12 @@
  * delegates events from its viewport, so there are no per-row closures.
  */
 import { Span } from '../model/types';
-import { tokenText } from './detail';
-import { displayName, formatCompact, formatCount, formatDuration } from './format';
-import { kindLook } from './kinds';
-import { Row } from './rows';
-import { highlightRanges } from './search';
-import { BarGeometry, barGeometry, TimeScale } from './timeline';
+import { tokenText } from '../detail/panel';
+import { displayName, formatCompact, formatCount, formatDuration } from '../rows/labels';
+import { kindLook } from '../rows/kind-look';
+import { Row } from '../rows/visible-rows';
+import { highlightRanges } from '../rows/search';
+import { BarGeometry, barGeometry, TimeScale } from '../rows/timeline';
 
 /**
  * Indentation stops growing past this depth; a depth badge shows the real

@@ -5,8 +5,8 @@
  * "/" goes to the search box. Acts only through the view's public methods.
  */
 import { Span, Trace } from '../model/types';
-import { applyKeyAction, keyAction, typeAheadIndex } from './keyboard';
-import { parentOf, Row, rowIndexOf } from './rows';
+import { applyKeyAction, keyAction, typeAheadIndex } from '../rows/keyboard';
+import { parentOf, Row, rowIndexOf } from '../rows/visible-rows';
 
 /** What the input handling needs of the view. */
 export interface TreeInputTarget {

@@ -4,8 +4,8 @@
  * (tests/model/property.test.ts). Each check throws an Error saying what broke.
  */
 import { Span, Trace } from '../../src/model/types';
-import { buildRows } from '../../src/tree/rows';
-import { ExpansionState } from '../../src/tree/state';
+import { buildRows } from '../../src/rows/visible-rows';
+import { ExpansionState } from '../../src/rows/expansion';
 
 function fail(trace: Trace, message: string): never {
   throw new Error(`trace ${JSON.stringify(trace.id).slice(0, 60)}: ${message}`);

@@ -10,7 +10,7 @@ import {
   parseOne,
   span,
   TRACE_HEX
-} from './helpers';
+} from '../helpers/fixtures';
 
 const NS0 = 1_700_000_000_000_000_000n;
 /** Absolute ns (string) for `ms` after NS0. */

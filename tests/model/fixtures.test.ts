@@ -3,7 +3,7 @@
  * the fixture files (see the comments next to each expectation).
  */
 import { parsePayload } from '../../src/model';
-import { fixture, fixtureText, mlflowV3Span, mlflowV3Trace, otlpAttributes, otlpDoc, parseOne, span, TRACE_HEX } from './helpers';
+import { fixture, fixtureText, mlflowV3Span, mlflowV3Trace, otlpAttributes, otlpDoc, parseOne, span, TRACE_HEX } from '../helpers/fixtures';
 
 const MLFLOW = 'mlflow/';
 const OTEL = 'otel/';

@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import { parsePayload, ParseResult, Trace } from '../../src/model';
-import { ExpansionState } from '../../src/tree/state';
+import { ExpansionState } from '../../src/rows/expansion';
 import { checkRows, checkTrace } from '../corpus/invariants';
 
 const SEED = Number(process.env.NBTRACE_FC_SEED ?? 20250611);

@@ -4,7 +4,7 @@
  */
 import { Trace } from '../../src/model';
 import { traceToOtlp } from '../../src/model/to-otlp';
-import { fixture, parseOk, parseOne } from './helpers';
+import { fixture, parseOk, parseOne } from '../helpers/fixtures';
 
 function view(t: Trace) {
   return t.spans.map(s => ({

@@ -1,11 +1,11 @@
 /** Unit tests of the model's building blocks. */
 import { decodeJson, decodeStructuredJson, jaegerTags, kvListToObject, unwrapAnyValue } from '../../src/model/attributes';
-import { base64ToHex, normalizeMlflowId, normalizeOtelId } from '../../src/model/ids';
-import { exceptionMessage, normalizeStatus, spanInputs, spanOutputs } from '../../src/model/io';
+import { base64ToHex, normalizeMlflowId, normalizeOtelId } from '../../src/model/formats/ids';
+import { exceptionMessage, normalizeStatus, spanInputs, spanOutputs } from '../../src/model/span-fields';
 import { detectKind } from '../../src/model/kind';
 import { durationMs, eventTimeNs, nsToEpochMs, relMs, toNs } from '../../src/model/time';
 import { spanModel, spanTokens } from '../../src/model/tokens';
-import { mlflowV3Span, mlflowV3Trace, parseOne, span } from './helpers';
+import { mlflowV3Span, mlflowV3Trace, parseOne, span } from '../helpers/fixtures';
 
 describe('ids', () => {
   it.each([

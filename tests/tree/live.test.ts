@@ -1,6 +1,6 @@
 import { Trace } from '../../src/model';
-import { LiveClock, TICK_MS } from '../../src/tree/live';
-import { TraceView } from '../../src/tree/view';
+import { LiveClock, TICK_MS } from '../../src/rows/live-clock';
+import { TraceView } from '../../src/tree/trace-view';
 import { parseSpecs, SpanSpec, spanHex } from '../helpers/synthetic';
 
 const trace = parseSpecs;

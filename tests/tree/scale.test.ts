@@ -2,7 +2,7 @@
  * Big shapes render with bounded DOM (behaviour and DOM size, never time).
  */
 import { MAX_INDENT_LEVELS } from '../../src/tree/row';
-import { TraceView } from '../../src/tree/view';
+import { TraceView } from '../../src/tree/trace-view';
 import { chainSpecs, flatSpecs, parseSpecs, spanHex } from '../helpers/synthetic';
 
 afterEach(() => document.body.replaceChildren());
