@@ -28,7 +28,7 @@ LABEXT := python/nbtrace/labextension/package.json
 PIP_FILTER := { grep -v 'is neither a file nor a directory' || true; }
 
 # What the bundle is built from, and what the wheel is made of.
-JS_SOURCES := $(shell find src style schema -type f -not -path '*/__tests__/*' -not -name '*.test.ts' 2>/dev/null)
+JS_SOURCES := $(shell find src style schema -type f 2>/dev/null)
 PY_SOURCES := $(shell find python/nbtrace -name '*.py' -not -name _version.py -not -path '*/labextension/*' 2>/dev/null)
 
 .PHONY: help demo test build install chromium clean distclean

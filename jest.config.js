@@ -6,8 +6,8 @@ const esmPackages = ['d3-.*', 'internmap', '@jupyterlab/apputils'].join('|');
 module.exports = {
   testEnvironment: 'jsdom',
   setupFiles: ['<rootDir>/tests/jest-setup.js'],
-  roots: ['<rootDir>/src', '<rootDir>/tests'],
-  testMatch: ['**/__tests__/**/*.test.ts', '**/tests/**/*.test.ts'],
+  roots: ['<rootDir>/tests'],
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
   transform: {
     '^.+\\.(ts|tsx|js|mjs)$': [
       'ts-jest',

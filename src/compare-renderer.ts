@@ -6,13 +6,15 @@
  */
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
-import { compareTraces, COMPARE_MIME_TYPE, parseComparePayload } from './model/compare';
-import { getSettings, rowHeightFor } from './settings';
+import { compareTraces } from './model/compare';
+import { parseComparePayload } from './model/compare-payload';
+import { expansionOf, getSettings, rowHeightFor } from './settings';
 import { CompareView } from './compare/compare-view';
 import { markdownRenderer, MarkdownRenderer } from './common/markdown';
 import { errorBox } from './common/error-box';
 
-export { COMPARE_MIME_TYPE };
+/** What `nbtrace.compare(a, b)` displays. */
+export const COMPARE_MIME_TYPE = 'application/vnd.nbtrace.compare+json';
 
 export class CompareRenderer extends Widget implements IRenderMime.IRenderer {
   constructor(options: IRenderMime.IRendererOptions) {
@@ -59,7 +61,7 @@ export class CompareRenderer extends Widget implements IRenderMime.IRenderer {
       warnings: result.warnings,
       maxVisibleRows: settings.maxVisibleRows,
       rowHeight: rowHeightFor(settings.rowDensity),
-      expansion: { defaultDepth: settings.defaultExpandDepth, maxAutoExpandChildren: settings.maxAutoExpandChildren },
+      expansion: expansionOf(settings),
       markdown: this._markdown
     });
     this._view?.dispose();

@@ -7,10 +7,11 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
-import { getSettings, onSettingsChanged, rowHeightFor } from './settings';
+import { expansionOf, getSettings, NbtraceSettings, onSettingsChanged, rowHeightFor } from './settings';
 import { markdownRenderer, MarkdownRenderer } from './common/markdown';
-import { TraceView } from './tree/trace-view';
+import { DisplayOptions, TraceView } from './tree/trace-view';
 import { errorBox } from './common/error-box';
+import { formatCount } from './rows/labels';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
 
@@ -85,7 +86,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     const settings = getSettings();
-    this._expansionKey = `${settings.defaultExpandDepth}/${settings.maxAutoExpandChildren}`;
+    this._expansionKey = expansionKey(settings);
     const cap = settings.maxTracesPerOutput;
     this._shownCap = cap;
     this._traceCount = result.traces.length;
@@ -97,13 +98,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
         view.update(trace);
       } else {
         view = new TraceView(trace, {
-          expansion: {
-            defaultDepth: settings.defaultExpandDepth,
-            maxAutoExpandChildren: settings.maxAutoExpandChildren
-          },
-          maxVisibleRows: this._maxVisibleRows ?? settings.maxVisibleRows,
-          rowHeight: rowHeightFor(settings.rowDensity),
-          timelineVisible: settings.timelineVisible,
+          expansion: expansionOf(settings),
+          ...this._display(settings),
           snapshot: this._snapshot,
           markdown: this._markdown
         });
@@ -131,7 +127,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     if (hidden > 0) {
       this._moreNode ??= Object.assign(document.createElement('p'), { className: 'nbtrace-more' });
       this._moreNode.textContent =
-        `${hidden.toLocaleString('en-US')} more trace${hidden === 1 ? '' : 's'} in this output ` +
+        `${formatCount(hidden)} more trace${hidden === 1 ? '' : 's'} in this output ` +
         `${hidden === 1 ? 'is' : 'are'} not shown (setting "Traces shown per output": ${cap}).`;
       if (this._moreNode !== expected) {
         this.node.insertBefore(this._moreNode, expected);
@@ -172,23 +168,22 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
       this._render(this._data);
     }
     // New expansion defaults only when they changed: re-applying them would undo "± level".
-    const expansionKey = `${s.defaultExpandDepth}/${s.maxAutoExpandChildren}`;
-    const expansion =
-      expansionKey !== this._expansionKey
-        ? { defaultDepth: s.defaultExpandDepth, maxAutoExpandChildren: s.maxAutoExpandChildren }
-        : undefined;
-    this._expansionKey = expansionKey;
+    const key = expansionKey(s);
+    const expansion = key !== this._expansionKey ? expansionOf(s) : undefined;
+    this._expansionKey = key;
     for (const view of this._order) {
-      view.applyDisplay(
-        {
-          maxVisibleRows: this._maxVisibleRows ?? s.maxVisibleRows,
-          rowHeight: rowHeightFor(s.rowDensity),
-          timelineVisible: s.timelineVisible
-        },
-        expansion
-      );
+      view.applyDisplay(this._display(s), expansion);
     }
   };
+
+  /** How the trees look with settings `s` (this renderer may show more rows than the setting). */
+  private _display(s: Readonly<NbtraceSettings>): DisplayOptions {
+    return {
+      maxVisibleRows: this._maxVisibleRows ?? s.maxVisibleRows,
+      rowHeight: rowHeightFor(s.rowDensity),
+      timelineVisible: s.timelineVisible
+    };
+  }
 
   private _maxVisibleRows: number | undefined;
   private _snapshot: boolean;
@@ -205,4 +200,9 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   private _views = new Map<string, TraceView>();
   private _order: TraceView[] = [];
   private _errorNode: HTMLElement | null = null;
+}
+
+/** The expansion defaults as one comparable string ("depth/children"). */
+function expansionKey(s: Readonly<NbtraceSettings>): string {
+  return `${s.defaultExpandDepth}/${s.maxAutoExpandChildren}`;
 }

@@ -1,8 +1,13 @@
 /**
- * User settings shared by the application plugin (which loads them from the
- * settings registry) and the MIME renderer (which reads them). Both entry
- * points live in one bundle, so this module is a single instance. Renderers
- * listen for changes and apply them to the traces already on screen.
+ * Every default of the viewer, once, and the user's current settings.
+ *
+ * A leaf: it imports nothing, so any layer may read the defaults. The
+ * application plugin loads the user's values from the settings registry
+ * (schema/plugin.json holds the same defaults, as JupyterLab requires; a test
+ * keeps the two equal) and applies them here; the renderers read them and
+ * listen for changes, so the traces already on screen follow at once. Views
+ * below the renderers never read the current settings: they get options,
+ * and fall back to these defaults.
  */
 
 export type RowDensity = 'comfortable' | 'compact';
@@ -22,7 +27,7 @@ export interface NbtraceSettings {
   maxTracesPerOutput: number;
 }
 
-export const DEFAULT_SETTINGS: NbtraceSettings = {
+export const DEFAULT_SETTINGS: Readonly<NbtraceSettings> = {
   defaultExpandDepth: 3,
   maxAutoExpandChildren: 200,
   maxVisibleRows: 16,
@@ -31,10 +36,34 @@ export const DEFAULT_SETTINGS: NbtraceSettings = {
   maxTracesPerOutput: 20
 };
 
+/** Row height in px for each density. */
+export const ROW_HEIGHTS: Readonly<Record<RowDensity, number>> = { comfortable: 24, compact: 20 };
+
 /** Row height in px for a density. */
 export function rowHeightFor(density: RowDensity): number {
-  return density === 'compact' ? 20 : 24;
+  return ROW_HEIGHTS[density];
 }
+
+/** The row height of the default density. */
+export const DEFAULT_ROW_HEIGHT = rowHeightFor(DEFAULT_SETTINGS.rowDensity);
+
+/** Rows a trace shown on its own (a main-area tab, a trace file, an exported page) shows before scrolling. */
+export const OWN_VIEW_VISIBLE_ROWS = 40;
+
+/** How a tree starts expanded: the options of ExpansionState. */
+export interface ExpansionDefaults {
+  /** Spans with depth < this start expanded (roots have depth 0). */
+  defaultDepth: number;
+  /** Spans with more children than this start collapsed even within defaultDepth. */
+  maxAutoExpandChildren: number;
+}
+
+/** The expansion options that `settings` ask for. */
+export function expansionOf(settings: Readonly<NbtraceSettings>): ExpansionDefaults {
+  return { defaultDepth: settings.defaultExpandDepth, maxAutoExpandChildren: settings.maxAutoExpandChildren };
+}
+
+export const DEFAULT_EXPANSION: Readonly<ExpansionDefaults> = expansionOf(DEFAULT_SETTINGS);
 
 const current: NbtraceSettings = { ...DEFAULT_SETTINGS };
 const listeners = new Set<() => void>();

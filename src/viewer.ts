@@ -8,9 +8,7 @@ import { ABCWidgetFactory, DocumentRegistry, DocumentWidget, IDocumentWidget } f
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PanelLayout, Widget } from '@lumino/widgets';
 import { MIME_TYPE, TraceRenderer } from './renderer';
-
-/** Rows the tree shows before scrolling, in a tab (an output shows the setting's count). */
-export const TAB_VISIBLE_ROWS = 40;
+import { OWN_VIEW_VISIBLE_ROWS } from './settings';
 
 export const VIEWER_FACTORY = 'Trace Viewer';
 export const TRACE_FILE_TYPE = 'nbtrace-trace';
@@ -24,7 +22,7 @@ export function setRenderOptions(options: Partial<IRenderMime.IRendererOptions>)
 
 /** A renderer for a main-area widget: more rows, and a snapshot (running traces do not tick on). */
 export function createTraceWidget(): TraceRenderer {
-  const options = { ...renderOptions, mimeType: MIME_TYPE, maxVisibleRows: TAB_VISIBLE_ROWS, snapshot: true };
+  const options = { ...renderOptions, mimeType: MIME_TYPE, maxVisibleRows: OWN_VIEW_VISIBLE_ROWS, snapshot: true };
   const r = new TraceRenderer(options as IRenderMime.IRendererOptions & typeof options);
   r.addClass('nbtrace-tab');
   return r;

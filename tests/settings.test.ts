@@ -92,8 +92,8 @@ describe('settings and the user\'s own choices', () => {
     const r = renderer();
     await r.renderModel(model(otlpDoc(specs())));
     const view = r.views[0];
-    view.changeDepth(-1);
-    view.changeDepth(-1);
+    view.tools.changeDepth(-1);
+    view.tools.changeDepth(-1);
     const rows = view.rows.length;
     applySettings({ timelineVisible: false });
     expect(view.rows.length).toBe(rows);

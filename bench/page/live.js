@@ -68,13 +68,25 @@
     };
     wrapMethod(r, 'renderModel', 'renderModel (total)');
     wrapMethod(view, 'update', 'TraceView.update');
-    for (const n of ['_renderHeader', '_renderWarnings', '_renderAxis', '_refreshRows', '_rebuildRows', '_syncActiveDescendant', '_renderElapsed']) {
+    for (const n of ['_renderAll', 'refreshRows', '_renderDetailNow']) {
       wrapMethod(view, n, `  ${n}`);
     }
-    if (view._list) {
-      wrapMethod(view._list, 'setCount', '    VirtualList.setCount');
-      wrapMethod(view._list, 'update', '    VirtualList.update');
-      wrapAccessor(view._list, 'scrollTop', '  VirtualList.scrollTop');
+    if (view._header) {
+      wrapMethod(view._header, 'render', '    TraceHeader.render');
+    }
+    if (view.tools) {
+      wrapMethod(view.tools, 'render', '    TraceTools.render');
+    }
+    const pane = view._pane;
+    if (pane) {
+      wrapMethod(pane, '_rebuildRows', '    TreePane._rebuildRows');
+      wrapMethod(pane, '_syncActiveDescendant', '    TreePane._syncActiveDescendant');
+    }
+    const list = pane && pane._list;
+    if (list) {
+      wrapMethod(list, 'setCount', '      VirtualList.setCount');
+      wrapMethod(list, 'update', '      VirtualList.update');
+      wrapAccessor(list, 'scrollTop', '    VirtualList.scrollTop');
     }
     if (view._detail) {
       wrapAccessor(view._detail, 'scrollTop', '  detail.scrollTop');

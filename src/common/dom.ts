@@ -2,7 +2,9 @@
  * Small DOM builders shared by the tree's views. Text always goes in as
  * text (textContent), never as HTML.
  */
+import { formatCount } from '../rows/labels';
 
+/** An element with a class (and text), not yet in the page. */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   className: string,
@@ -13,6 +15,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   if (text !== undefined) {
     e.textContent = text;
   }
+  return e;
+}
+
+/** An empty element with a class, appended to `parent` (the builders of recycled rows). */
+export function child<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, parent: HTMLElement): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  parent.appendChild(e);
   return e;
 }
 
@@ -49,7 +59,7 @@ export function foldedText(parent: HTMLElement, target: HTMLElement, full: strin
     return;
   }
   target.textContent = `${full.slice(0, limit)}…`;
-  const more = button(`show all (${full.length.toLocaleString('en-US')} characters)`, 'nbtrace-link-button', () => {
+  const more = button(`show all (${formatCount(full.length)} characters)`, 'nbtrace-link-button', () => {
     target.textContent = full;
     more.remove();
   });

@@ -3,6 +3,7 @@
  * wrong, in one sentence, and the raw payload (folded, cut for size) so no
  * data is hidden from the user. Text only.
  */
+import { formatCount } from '../rows/labels';
 
 /** The raw payload shown under an error is cut here: the message must stay readable. */
 export const RAW_PREVIEW_CHARS = 20000;
@@ -32,7 +33,7 @@ export function errorBox(message: string, data?: unknown): HTMLElement {
   }
   pre.textContent =
     raw.length > RAW_PREVIEW_CHARS
-      ? `${raw.slice(0, RAW_PREVIEW_CHARS)}\n… (${(raw.length - RAW_PREVIEW_CHARS).toLocaleString('en-US')} more characters)`
+      ? `${raw.slice(0, RAW_PREVIEW_CHARS)}\n… (${formatCount(raw.length - RAW_PREVIEW_CHARS)} more characters)`
       : raw;
   details.appendChild(pre);
   box.appendChild(details);

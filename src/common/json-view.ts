@@ -5,6 +5,7 @@
  * preview with "show all" and "copy".
  */
 import { copyButton } from './copy';
+import { formatCount } from '../rows/labels';
 
 export interface JsonViewOptions {
   /** Characters of a string shown before "show all". */
@@ -57,7 +58,7 @@ function renderString(value: string, opts: JsonViewOptions): HTMLElement {
   const more = document.createElement('button');
   more.type = 'button';
   more.className = 'nbtrace-link-button';
-  more.textContent = `… show all (${value.length.toLocaleString('en-US')} characters)`;
+  more.textContent = `… show all (${formatCount(value.length)} characters)`;
   more.addEventListener('click', () => {
     text.textContent = value;
     more.remove();
@@ -85,8 +86,8 @@ function renderContainer(
   details.className = 'nbtrace-json-node';
   const summary = document.createElement('summary');
   summary.textContent = isArray
-    ? `[${size.toLocaleString('en-US')} item${size === 1 ? '' : 's'}]`
-    : `{${size.toLocaleString('en-US')} key${size === 1 ? '' : 's'}}`;
+    ? `[${formatCount(size)} item${size === 1 ? '' : 's'}]`
+    : `{${formatCount(size)} key${size === 1 ? '' : 's'}}`;
   details.appendChild(summary);
   const list = document.createElement('div');
   list.className = 'nbtrace-json-children';
@@ -111,7 +112,7 @@ function renderContainer(
       const more = document.createElement('button');
       more.type = 'button';
       more.className = 'nbtrace-link-button';
-      more.textContent = `show ${Math.min(opts.pageSize, size - rendered)} more of ${(size - rendered).toLocaleString('en-US')}`;
+      more.textContent = `show ${Math.min(opts.pageSize, size - rendered)} more of ${formatCount(size - rendered)}`;
       more.addEventListener('click', () => {
         more.remove();
         renderPage();

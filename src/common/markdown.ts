@@ -8,8 +8,6 @@
  * Only `data:image/*` images are kept. Without a parser or a sanitizer there
  * is no markdown: callers show plain text.
  */
-import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-
 /** Render `source` (untrusted markdown) into `host`. */
 export type MarkdownRenderer = (host: HTMLElement, source: string) => Promise<void>;
 
@@ -64,10 +62,19 @@ export function neutralize(root: ParentNode): void {
 }
 
 /**
+ * What markdownRenderer needs of JupyterLab's rendermime options (its
+ * `sanitizer` and `markdownParser`), structurally: no JupyterLab import here.
+ */
+export interface MarkdownTools {
+  sanitizer?: { sanitize(dirty: string): string } | null;
+  markdownParser?: { render(source: string): Promise<string> } | null;
+}
+
+/**
  * A renderer from the rendermime options (sanitizer + markdown parser), or
  * undefined when the application provides no markdown parser.
  */
-export function markdownRenderer(options: Partial<IRenderMime.IRendererOptions>): MarkdownRenderer | undefined {
+export function markdownRenderer(options: MarkdownTools): MarkdownRenderer | undefined {
   const sanitizer = options.sanitizer;
   const parser = options.markdownParser;
   if (!sanitizer || !parser) {

@@ -8,8 +8,7 @@ import { Comparison, TokenDelta } from '../model/compare';
 import { TokenUsage } from '../model/types';
 import { deltaWords, formatDeltaMs, formatPct, MINUS, tokenTrend, trendOf, Trend } from '../rows/compare-labels';
 import { button, el } from '../common/dom';
-import { money, tokenText } from '../detail/panel';
-import { formatCount, formatDuration } from '../rows/labels';
+import { formatCount, formatDuration, money, tokenText } from '../rows/labels';
 
 export interface CompareHeaderActions {
   expandAll(): void;

@@ -5,6 +5,7 @@
  * per pool slot and refilled as it is recycled; text goes in as text only.
  */
 import { CompareNode } from '../model/compare';
+import { child } from '../common/dom';
 import {
   durationCell,
   formatDeltaMs,
@@ -39,32 +40,25 @@ interface Parts {
 
 const partsOf = new WeakMap<HTMLElement, Parts>();
 
-function part(tag: string, className: string, parent: HTMLElement): HTMLElement {
-  const e = document.createElement(tag);
-  e.className = className;
-  parent.appendChild(e);
-  return e;
-}
-
 /** `nbtrace-row` so the main tree's input handling (tree-input.ts) finds it. */
 export function createCompareRow(): HTMLElement {
   const row = document.createElement('div');
   row.className = 'nbtrace-row nbtrace-compare-row';
   row.setAttribute('role', 'treeitem');
-  const label = part('div', 'nbtrace-compare-label', row);
-  const mark = part('span', 'nbtrace-compare-mark', label);
-  const twisty = part('span', 'nbtrace-twisty', label);
-  const kind = part('span', 'nbtrace-kind', label);
-  const name = part('span', 'nbtrace-name', label);
-  const cellA = part('div', 'nbtrace-compare-cell nbtrace-compare-cell-a', row);
+  const label = child('div', 'nbtrace-compare-label', row);
+  const mark = child('span', 'nbtrace-compare-mark', label);
+  const twisty = child('span', 'nbtrace-twisty', label);
+  const kind = child('span', 'nbtrace-kind', label);
+  const name = child('span', 'nbtrace-name', label);
+  const cellA = child('div', 'nbtrace-compare-cell nbtrace-compare-cell-a', row);
   cellA.dataset.side = 'a';
-  const cellB = part('div', 'nbtrace-compare-cell nbtrace-compare-cell-b', row);
+  const cellB = child('div', 'nbtrace-compare-cell nbtrace-compare-cell-b', row);
   cellB.dataset.side = 'b';
-  const delta = part('div', 'nbtrace-compare-delta', row);
-  const deltaText = part('span', 'nbtrace-compare-delta-ms', delta);
-  const deltaPct = part('span', 'nbtrace-compare-delta-pct', delta);
-  const tokens = part('div', 'nbtrace-compare-tokens', row);
-  const status = part('div', 'nbtrace-compare-status', row);
+  const delta = child('div', 'nbtrace-compare-delta', row);
+  const deltaText = child('span', 'nbtrace-compare-delta-ms', delta);
+  const deltaPct = child('span', 'nbtrace-compare-delta-pct', delta);
+  const tokens = child('div', 'nbtrace-compare-tokens', row);
+  const status = child('div', 'nbtrace-compare-status', row);
   for (const e of [mark, twisty, label, cellA, cellB, delta, tokens, status]) {
     e.setAttribute('aria-hidden', 'true'); // the row's aria-label says it all, in words
   }

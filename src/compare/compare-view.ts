@@ -12,19 +12,19 @@
  * (tree-input.ts + keyboard.ts) through stand-in spans (compare-rows.ts).
  * Plain DOM, testable in jsdom.
  */
-import { CompareNode, Comparison } from '../model/compare';
-import { Span, Trace } from '../model/types';
-import { renderCompareHeader } from './compare-header';
-import { compareRowId, counterpartText, createCompareRow, effectiveSide, renderCompareRow, Side } from './compare-row';
-import { CompareTree, compareTree } from '../rows/compare-tree';
-import { changeWords } from '../rows/compare-labels';
-import { DetailContext, renderDetail } from '../detail/panel';
 import { el } from '../common/dom';
 import { MarkdownRenderer } from '../common/markdown';
-import { buildRows, revealSpan, Row, rowIndexOf } from '../rows/visible-rows';
-import { ExpansionOptions, ExpansionState } from '../rows/expansion';
-import { TreeInput, TreeInputTarget } from '../tree/tree-input';
-import { VirtualList } from '../tree/virtual-list';
+import { warningsList } from '../common/warnings';
+import { DetailContext, renderDetail } from '../detail/panel';
+import { CompareNode, Comparison } from '../model/compare';
+import { Span, Trace } from '../model/types';
+import { changeWords } from '../rows/compare-labels';
+import { CompareTree, compareTree } from '../rows/compare-tree';
+import { ExpansionOptions } from '../rows/expansion';
+import { Row } from '../rows/visible-rows';
+import { TreePane } from '../tree/tree-pane';
+import { renderCompareHeader } from './compare-header';
+import { compareRowId, counterpartText, createCompareRow, effectiveSide, renderCompareRow, Side } from './compare-row';
 
 export interface CompareViewOptions {
   /** Labels of the two traces (default "A", "B"). */
@@ -47,13 +47,12 @@ interface SidePanel {
   ctx: DetailContext;
 }
 
-export class CompareView implements TreeInputTarget {
+export class CompareView {
   constructor(comparison: Comparison, options: Partial<CompareViewOptions> = {}) {
     this._idPrefix = `nbtrace-compare-${++nextViewId}`;
     this.comparison = comparison;
     this.names = options.names ?? ['A', 'B'];
     this._tree = compareTree(comparison);
-    this._expansion = new ExpansionState(options.expansion);
     this._markdown = options.markdown;
 
     this.node = el('div', 'nbtrace-trace nbtrace-compare');
@@ -66,27 +65,26 @@ export class CompareView implements TreeInputTarget {
       ...comparison.b.warnings.map(w => `${this.names[1]}: ${w}`)
     ];
     if (warnings.length > 0) {
-      this.node.appendChild(warningsNode(warnings));
+      const box = el('div', 'nbtrace-warnings');
+      box.appendChild(warningsList(warnings, 'reading these traces'));
+      this.node.appendChild(box);
     }
     this.node.appendChild(this._columns());
 
-    this._list = new VirtualList({
-      rowHeight: options.rowHeight ?? 24,
-      overscan: 8,
-      maxVisibleRows: options.maxVisibleRows ?? 16,
+    this._pane = new TreePane(this._tree.trace, {
+      label: `Spans of ${this.names[0]} (${comparison.a.name}) and ${this.names[1]} (${comparison.b.name}), aligned`,
+      rowHeight: options.rowHeight,
+      maxVisibleRows: options.maxVisibleRows,
+      expansion: options.expansion,
       createRow: createCompareRow,
-      renderRow: (row, index) => this._renderRow(row, index)
+      renderRow: (el, row) => this._renderRow(el, row),
+      rowId: key => compareRowId(this._idPrefix, key),
+      onSelect: () => this._renderDetails()
     });
-    const tree = this._list.node;
+    const tree = this._pane.node;
     tree.classList.add('nbtrace-compare-tree');
-    tree.setAttribute('role', 'tree');
-    tree.setAttribute('tabindex', '0');
-    tree.setAttribute('aria-label', `Spans of ${this.names[0]} (${comparison.a.name}) and ${this.names[1]} (${comparison.b.name}), aligned`);
-    tree.setAttribute('data-lm-suppress-shortcuts', 'true');
-    // Which side a click picked: seen before TreeInput's click selects the row, forgotten after.
+    // A click on a row's A or B duration picks that side (before the pane's click selects the row).
     tree.addEventListener('click', this._onClickCapture, true);
-    this._input = new TreeInput(tree, this);
-    tree.addEventListener('click', this._onClickAfter);
     this.node.appendChild(tree);
 
     // What the selected row is matched with and what changed, in words: the row's description too.
@@ -102,7 +100,7 @@ export class CompareView implements TreeInputTarget {
     details.appendChild(this._panels.b.section);
     this.node.appendChild(details);
 
-    this._rebuildRows();
+    this._pane.refresh();
     this._renderDetails();
   }
 
@@ -116,16 +114,17 @@ export class CompareView implements TreeInputTarget {
   }
 
   get rows(): readonly Row[] {
-    return this._rows;
+    return this._pane.rows;
   }
 
   /** The key of the selected node (null: none). */
   get selectedId(): string | null {
-    return this._selectedKey;
+    return this._pane.selectedId;
   }
 
   get selectedNode(): CompareNode | null {
-    return this._selectedKey === null ? null : this._tree.nodeOf.get(this._selectedKey) ?? null;
+    const key = this._pane.selectedId;
+    return key === null ? null : this._tree.nodeOf.get(key) ?? null;
   }
 
   /** The side the user picked; a row without it shows the other. */
@@ -140,74 +139,35 @@ export class CompareView implements TreeInputTarget {
 
   /** Select a node by key (revealing it), optionally picking a side; null clears. */
   select(key: string | null, side?: Side): void {
-    const pick = side ?? this._clickSide ?? undefined;
-    this._clickSide = null;
-    if (pick) {
-      this._side = pick;
+    if (side) {
+      this._side = side;
     }
-    const span = key === null ? null : this._tree.trace.byId.get(key) ?? null;
-    this._selectedKey = span ? span.id : null;
-    if (span && rowIndexOf(this._rows, span.id) < 0) {
-      revealSpan(this._tree.trace, this._expansion, span);
-      this._rebuildRows();
-    }
-    const index = rowIndexOf(this._rows, this._selectedKey);
-    if (index >= 0) {
-      this._list.scrollToIndex(index);
-    }
-    this._list.invalidate();
-    this._syncActiveDescendant();
-    this._renderDetails();
+    this._pane.select(key);
   }
 
   setExpanded(key: string, expanded: boolean): void {
-    this._clickSide = null;
-    const span = this._tree.trace.byId.get(key);
-    if (span && span.children.length > 0) {
-      this._expansion.setExpanded(span, expanded);
-      this._refreshRows();
-    }
+    this._pane.setExpanded(key, expanded);
   }
 
   expandAll(): void {
-    this._expansion.expandAll();
-    this._refreshRows();
+    this._pane.expandAll();
   }
 
   collapseAll(): void {
-    this._expansion.collapseAll();
-    this._refreshRows();
+    this._pane.collapseAll();
   }
 
   expandSiblings(span: Span): void {
-    const parent = span.parentId === null ? null : this._tree.trace.byId.get(span.parentId);
-    for (const s of parent ? parent.children : this._tree.trace.roots) {
-      if (s.children.length > 0) {
-        this._expansion.setExpanded(s, true);
-      }
-    }
-    this._refreshRows();
-  }
-
-  /** The comparison has no search box: "/" does nothing here. */
-  focusSearch(): void {
-    return;
-  }
-
-  pageSize(): number {
-    return Math.max(1, Math.floor(this._list.viewportHeight / this._list.rowHeight) - 1);
+    this._pane.expandSiblings(span);
   }
 
   focus(): void {
-    this._list.node.focus();
+    this._pane.focus();
   }
 
   dispose(): void {
-    const tree = this._list.node;
-    tree.removeEventListener('click', this._onClickCapture, true);
-    tree.removeEventListener('click', this._onClickAfter);
-    this._input.dispose();
-    this._list.dispose();
+    this._pane.node.removeEventListener('click', this._onClickCapture, true);
+    this._pane.dispose();
   }
 
   // ------------------------------------------------------------ internals
@@ -303,13 +263,12 @@ export class CompareView implements TreeInputTarget {
       : '';
   }
 
-  private _renderRow(row: HTMLElement, index: number): void {
-    const r = this._rows[index];
-    const node = r ? this._tree.nodeOf.get(r.span.id) : undefined;
-    if (r && node) {
-      renderCompareRow(row, r, node, {
+  private _renderRow(el: HTMLElement, r: Row): void {
+    const node = this._tree.nodeOf.get(r.span.id);
+    if (node) {
+      renderCompareRow(el, r, node, {
         names: this.names,
-        selectedKey: this._selectedKey,
+        selectedKey: this._pane.selectedId,
         side: this._side,
         idPrefix: this._idPrefix,
         describedBy: this._description.id
@@ -317,61 +276,19 @@ export class CompareView implements TreeInputTarget {
     }
   }
 
-  private _rebuildRows(): void {
-    this._rows = buildRows(this._tree.trace, this._expansion);
-    this._list.setCount(this._rows.length);
-  }
-
-  private _refreshRows(): void {
-    this._rebuildRows();
-    this._syncActiveDescendant();
-  }
-
-  private _syncActiveDescendant(): void {
-    const tree = this._list.node;
-    if (this._selectedKey !== null && rowIndexOf(this._rows, this._selectedKey) >= 0) {
-      tree.setAttribute('aria-activedescendant', compareRowId(this._idPrefix, this._selectedKey));
-    } else {
-      tree.removeAttribute('aria-activedescendant');
-    }
-  }
-
   private _onClickCapture = (event: MouseEvent): void => {
     const cell = (event.target as HTMLElement | null)?.closest?.('.nbtrace-compare-cell') as HTMLElement | null;
     const side = cell?.dataset.side;
-    this._clickSide = side === 'a' || side === 'b' ? side : null;
-  };
-
-  private _onClickAfter = (): void => {
-    this._clickSide = null;
+    if (side === 'a' || side === 'b') {
+      this._side = side;
+    }
   };
 
   private _idPrefix: string;
   private _tree: CompareTree;
-  private _expansion: ExpansionState;
   private _markdown: MarkdownRenderer | undefined;
-  private _list: VirtualList;
-  private _input: TreeInput;
-  private _rows: Row[] = [];
-  private _selectedKey: string | null = null;
+  private _pane: TreePane;
   private _side: Side = 'a';
-  private _clickSide: Side | null = null;
   private _description: HTMLElement;
   private _panels: { a: SidePanel; b: SidePanel };
-}
-
-function warningsNode(list: readonly string[]): HTMLElement {
-  const w = el('div', 'nbtrace-warnings');
-  const details = el('details', '');
-  details.appendChild(el('summary', '', `${list.length} problem${list.length === 1 ? '' : 's'} reading these traces`));
-  const ul = el('ul', '');
-  for (const text of list.slice(0, 50)) {
-    ul.appendChild(el('li', '', text));
-  }
-  if (list.length > 50) {
-    ul.appendChild(el('li', '', `… and ${list.length - 50} more`));
-  }
-  details.appendChild(ul);
-  w.appendChild(details);
-  return w;
 }

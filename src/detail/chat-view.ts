@@ -12,6 +12,7 @@ import { button, el } from '../common/dom';
 import { renderJson } from '../common/json-view';
 import { MarkdownRenderer } from '../common/markdown';
 import { textBlock } from '../common/text-block';
+import { formatCount } from '../rows/labels';
 
 export interface ChatContext {
   trace: Trace;
@@ -52,7 +53,7 @@ function messageBlock(m: ChatMessage, ctx: ChatContext, when: 'before' | 'after'
   block.appendChild(head);
   if (m.thinking) {
     const details = el('details', 'nbtrace-chat-thinking');
-    details.appendChild(el('summary', '', `thinking (${m.thinking.length.toLocaleString('en-US')} characters)`));
+    details.appendChild(el('summary', '', `thinking (${formatCount(m.thinking.length)} characters)`));
     details.appendChild(textBlock(m.thinking, { raw: true }));
     block.appendChild(details);
   }

@@ -7,7 +7,7 @@ import { el } from '../common/dom';
 import { formatDuration } from '../rows/labels';
 import { renderJson } from '../common/json-view';
 
-export function events(list: SpanEvent[]): HTMLElement {
+export function renderEvents(list: SpanEvent[]): HTMLElement {
   const ol = el('ol', 'nbtrace-events');
   for (const event of list) {
     const li = el('li', 'nbtrace-event');

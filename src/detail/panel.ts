@@ -7,15 +7,15 @@
  */
 import { chatOf } from '../model/genai/chat';
 import { documentsOf } from '../model/genai/documents';
-import { sameJson } from '../model/formats/span-memo';
+import { sameJson } from '../model/util';
 import { toolsOf } from '../model/genai/tools';
-import { Cost, Span, TokenUsage, Trace } from '../model/types';
+import { Span, Trace } from '../model/types';
 import { renderChat } from './chat-view';
 import { copyButton, spanJson } from '../common/copy';
 import { renderDocuments } from './documents-view';
 import { el } from '../common/dom';
-import { events } from './events-view';
-import { formatCount, formatDuration } from '../rows/labels';
+import { renderEvents } from './events-view';
+import { costText, formatCount, formatDuration, tokenText } from '../rows/labels';
 import { selfTime } from '../rows/trace-facts';
 import { renderJson } from '../common/json-view';
 import { kindLook } from '../rows/kind-look';
@@ -139,7 +139,7 @@ function detailTabs(trace: Trace, span: Span, ctx: DetailContext): TabSpec[] {
     });
   }
   if (span.events.length > 0) {
-    tabs.push({ id: 'events', label: `Events (${formatCount(span.events.length)})`, build: () => events(span.events) });
+    tabs.push({ id: 'events', label: `Events (${formatCount(span.events.length)})`, build: () => renderEvents(span.events) });
   }
   return tabs;
 }
@@ -194,43 +194,6 @@ function facts(trace: Trace, span: Span): HTMLElement {
     add('Children', formatCount(span.children.length));
   }
   return dl;
-}
-
-/** "120 in · 45 out · 165 total" (and cache/reasoning counts when known). */
-export function tokenText(t: TokenUsage): string {
-  const parts: string[] = [];
-  if (t.input !== undefined) {
-    parts.push(`${formatCount(t.input)} in`);
-  }
-  if (t.output !== undefined) {
-    parts.push(`${formatCount(t.output)} out`);
-  }
-  if (t.total !== undefined) {
-    parts.push(`${formatCount(t.total)} total`);
-  }
-  if (t.cacheRead !== undefined) {
-    parts.push(`${formatCount(t.cacheRead)} cache read`);
-  }
-  if (t.cacheCreation !== undefined) {
-    parts.push(`${formatCount(t.cacheCreation)} cache write`);
-  }
-  if (t.reasoning !== undefined) {
-    parts.push(`${formatCount(t.reasoning)} reasoning`);
-  }
-  return parts.join(' · ');
-}
-
-/** "$0.0123 ($0.0100 in · $0.0023 out)". */
-export function costText(c: Cost): string {
-  const parts = [c.input !== undefined ? `${money(c.input)} in` : '', c.output !== undefined ? `${money(c.output)} out` : ''];
-  const detail = parts.filter(Boolean).join(' · ');
-  return `${money(c.total ?? 0)}${detail ? ` (${detail})` : ''}`;
-}
-
-/** Dollars with enough digits for sub-cent LLM calls. */
-export function money(v: number): string {
-  const digits = v === 0 ? 2 : v < 0.01 ? 6 : v < 1 ? 4 : 2;
-  return `$${v.toFixed(digits)}`;
 }
 
 function section(title: string, body: HTMLElement): HTMLElement {

@@ -1,39 +1,6 @@
 /**
- * The model layer's entry point: any supported trace payload → Trace[].
- * Pure functions, no DOM. See detect.ts for the accepted shapes and
- * build.ts for the shared tree builder.
+ * The model layer's public surface: the Trace/Span types and parsePayload
+ * (any payload → Trace[]). Pure, no DOM. Re-exports only.
  */
-import { buildTrace } from './build';
-import { detect } from './formats/detect';
-import { ParseResult } from './types';
-
 export * from './types';
-
-/**
- * Parse a MIME payload: an object, JSON text or JSON Lines; MLflow v2/v3
- * traces, TraceData, span lists or single spans; OTLP/JSON; Jaeger JSON; or a
- * list of any of these. Never throws: problems come back as `{ok: false, error}`
- * (nothing readable) or as warnings on the traces (partly readable).
- */
-export function parsePayload(data: unknown): ParseResult {
-  try {
-    const d = detect(data);
-    if (typeof d === 'string') {
-      return { ok: false, error: d };
-    }
-    const traces = d.traces.map(buildTrace);
-    if (d.skipped.length > 0) {
-      const note = d.skipped.map(s => `Skipped: ${s}`);
-      if (traces.length > 0) {
-        traces[0].warnings.push(...note);
-      }
-    }
-    return { ok: true, traces };
-  } catch (e) {
-    // Last resort only: every known bad shape is reported above with a proper message.
-    return {
-      ok: false,
-      error: `nbtrace could not read this payload (internal error: ${e instanceof Error ? e.message : String(e)}).`
-    };
-  }
-}
+export { parsePayload } from './parse';

@@ -1,4 +1,4 @@
-/** Small type guards and coercions shared by the format parsers. */
+/** Small type guards, coercions and comparisons shared by the model's readers. */
 
 export type Obj = Record<string, unknown>;
 
@@ -76,4 +76,44 @@ function describeElementType(v: unknown): string {
     return 'lists';
   }
   return isObject(v) ? 'objects' : `${typeof v}s`;
+}
+
+/** Deeper JSON than this is not compared by sameJson (treated as different): bounds the recursion. */
+const MAX_JSON_DEPTH = 32;
+
+/** Deep equality of two JSON values (plain objects, arrays, primitives). */
+export function sameJson(a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > MAX_JSON_DEPTH) {
+    return false;
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) {
+      return false;
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (!sameJson(a[i], b[i], depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  if (Array.isArray(b)) {
+    return false;
+  }
+  const ao = a as Obj;
+  const bo = b as Obj;
+  let n = 0;
+  for (const k in ao) {
+    n++;
+    if (!(k in bo) || !sameJson(ao[k], bo[k], depth + 1)) {
+      return false;
+    }
+  }
+  for (const _ in bo) {
+    n--;
+  }
+  return n === 0;
 }

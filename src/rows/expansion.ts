@@ -7,20 +7,12 @@
  * arrive later get the default rule instead of an arbitrary state.
  */
 import { Span } from '../model/types';
+import { DEFAULT_EXPANSION, ExpansionDefaults } from '../settings';
 
 export type ExpandMode = 'default' | 'all' | 'none';
 
-export interface ExpansionOptions {
-  /** Spans with depth < this start expanded (roots have depth 0). */
-  defaultDepth: number;
-  /** Spans with more children than this start collapsed even within defaultDepth. */
-  maxAutoExpandChildren: number;
-}
-
-export const DEFAULT_EXPANSION: ExpansionOptions = {
-  defaultDepth: 3,
-  maxAutoExpandChildren: 200
-};
+/** How spans start: open above a depth, closed when they have too many children. */
+export type ExpansionOptions = ExpansionDefaults;
 
 export class ExpansionState {
   constructor(options: Partial<ExpansionOptions> = {}) {

@@ -7,7 +7,7 @@
 import { Span, Trace } from '../model/types';
 import { withAncestors } from './search';
 import { ExpansionState } from './expansion';
-import { spanEnd } from './timeline';
+import { spanDurationAt } from './timeline';
 
 export interface SpanFilter {
   /** Kinds to keep (upper case); empty keeps every kind. */
@@ -23,15 +23,11 @@ export function filterActive(f: SpanFilter): boolean {
   return f.kinds.size > 0 || f.errorsOnly || f.minDurationMs > 0;
 }
 
-export function spanDuration(s: Span, now: number): number {
-  return spanEnd(s, now) - s.start;
-}
-
 export function passesFilter(f: SpanFilter, s: Span, now: number): boolean {
   return (
     (f.kinds.size === 0 || f.kinds.has(s.kind)) &&
     (!f.errorsOnly || s.status === 'ERROR') &&
-    (f.minDurationMs <= 0 || spanDuration(s, now) >= f.minDurationMs)
+    (f.minDurationMs <= 0 || spanDurationAt(s, now) >= f.minDurationMs)
   );
 }
 
@@ -71,7 +67,7 @@ export function kindsOf(trace: Trace): string[] {
 export function collapseShorterThan(trace: Trace, expansion: ExpansionState, ms: number, now: number): number {
   let n = 0;
   for (const s of trace.spans) {
-    if (s.children.length > 0 && spanDuration(s, now) < ms) {
+    if (s.children.length > 0 && spanDurationAt(s, now) < ms) {
       expansion.setExpanded(s, false);
       n++;
     }

@@ -1,6 +1,8 @@
 /**
- * Human-readable numbers for durations and offsets. Pure functions.
+ * Human-readable text for durations, counts, tokens, cost and names: what
+ * rows, headers and the detail panel print. Pure functions.
  */
+import { Cost, TokenUsage } from '../model/types';
 
 /** Duration in ms → "850 µs", "12.3 ms", "1.23 s", "2m 05s", "1h 02m". */
 export function formatDuration(ms: number | undefined): string {
@@ -32,7 +34,6 @@ export function formatDuration(ms: number | undefined): string {
   return `${sign}${m}m ${pad2(sec)}s`;
 }
 
-/** Thousands separators for counts: 12345 → "12,345". */
 /** A compact count for badges: 950, 1.2k, 15k, 3.4M. */
 export function formatCompact(n: number): string {
   const a = Math.abs(n);
@@ -44,6 +45,7 @@ export function formatCompact(n: number): string {
   return `${Math.abs(v) < 10 ? (Math.round(v * 10) / 10).toString() : Math.round(v).toString()}${unit}`;
 }
 
+/** Thousands separators for counts: 12345 → "12,345". */
 export function formatCount(n: number): string {
   return COUNT_FORMAT.format(Math.round(n));
 }
@@ -64,4 +66,41 @@ export const NAME_DISPLAY_CHARS = 300;
 
 export function displayName(name: string): string {
   return name.length > NAME_DISPLAY_CHARS ? `${name.slice(0, NAME_DISPLAY_CHARS)}…` : name;
+}
+
+/** "120 in · 45 out · 165 total" (and cache/reasoning counts when known). */
+export function tokenText(t: TokenUsage): string {
+  const parts: string[] = [];
+  if (t.input !== undefined) {
+    parts.push(`${formatCount(t.input)} in`);
+  }
+  if (t.output !== undefined) {
+    parts.push(`${formatCount(t.output)} out`);
+  }
+  if (t.total !== undefined) {
+    parts.push(`${formatCount(t.total)} total`);
+  }
+  if (t.cacheRead !== undefined) {
+    parts.push(`${formatCount(t.cacheRead)} cache read`);
+  }
+  if (t.cacheCreation !== undefined) {
+    parts.push(`${formatCount(t.cacheCreation)} cache write`);
+  }
+  if (t.reasoning !== undefined) {
+    parts.push(`${formatCount(t.reasoning)} reasoning`);
+  }
+  return parts.join(' · ');
+}
+
+/** "$0.0123 ($0.0100 in · $0.0023 out)". */
+export function costText(c: Cost): string {
+  const parts = [c.input !== undefined ? `${money(c.input)} in` : '', c.output !== undefined ? `${money(c.output)} out` : ''];
+  const detail = parts.filter(Boolean).join(' · ');
+  return `${money(c.total ?? 0)}${detail ? ` (${detail})` : ''}`;
+}
+
+/** Dollars with enough digits for sub-cent LLM calls. */
+export function money(v: number): string {
+  const digits = v === 0 ? 2 : v < 0.01 ? 6 : v < 1 ? 4 : 2;
+  return `$${v.toFixed(digits)}`;
 }

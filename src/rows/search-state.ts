@@ -3,8 +3,15 @@
  * matches. Pure (no DOM): the view renders it, live updates refresh it.
  */
 import { Span, Trace } from '../model/types';
-import { RowSearch } from '../tree/row';
 import { parseQuery, searchIndices, SearchTerm } from './search';
+
+/** What the rows need to mark search matches. */
+export interface RowSearch {
+  matchIds: ReadonlySet<string>;
+  currentId: string | null;
+  /** Plain-text terms (lowercase), highlighted in span names. */
+  textTerms: readonly string[];
+}
 
 export class SearchState {
   /** Hide the spans that neither match nor lead to a match. */

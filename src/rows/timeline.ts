@@ -56,6 +56,11 @@ export function spanEnd(span: Span, now: number): number {
   return span.end ?? Math.max(now, span.start);
 }
 
+/** How long a span lasts (ms): up to `now` while it runs (compare's `spanDuration` is undefined then). */
+export function spanDurationAt(span: Span, now: number): number {
+  return spanEnd(span, now) - span.start;
+}
+
 /**
  * Where a span's bar sits. A running span (no end) is drawn up to `now`
  * (ms from trace start), which the live view advances.

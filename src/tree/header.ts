@@ -6,8 +6,8 @@
 import { Trace } from '../model/types';
 import { copyButton } from '../common/copy';
 import { button } from '../common/dom';
-import { money, tokenText } from '../detail/panel';
-import { displayName, formatCount, formatDuration } from '../rows/labels';
+import { warningsList } from '../common/warnings';
+import { displayName, formatCount, formatDuration, money, tokenText } from '../rows/labels';
 
 export class TraceHeader {
   constructor(actions: { expandAll(): void; collapseAll(): void; traceJson(): string }) {
@@ -99,23 +99,7 @@ export class TraceHeader {
       return;
     }
     w.hidden = false;
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    summary.textContent = `${list.length} problem${list.length === 1 ? '' : 's'} in this trace's data`;
-    details.appendChild(summary);
-    const ul = document.createElement('ul');
-    for (const text of list.slice(0, 50)) {
-      const li = document.createElement('li');
-      li.textContent = text;
-      ul.appendChild(li);
-    }
-    if (list.length > 50) {
-      const li = document.createElement('li');
-      li.textContent = `… and ${list.length - 50} more`;
-      ul.appendChild(li);
-    }
-    details.appendChild(ul);
-    w.appendChild(details);
+    w.appendChild(warningsList(list, "in this trace's data"));
   }
 
   private _title: HTMLElement;

@@ -4,11 +4,12 @@
  * delegates events from its viewport, so there are no per-row closures.
  */
 import { Span } from '../model/types';
-import { tokenText } from '../detail/panel';
-import { displayName, formatCompact, formatCount, formatDuration } from '../rows/labels';
+import { child } from '../common/dom';
+import { displayName, formatCompact, formatCount, formatDuration, tokenText } from '../rows/labels';
 import { kindLook } from '../rows/kind-look';
 import { Row } from '../rows/visible-rows';
 import { highlightRanges } from '../rows/search';
+import { RowSearch } from '../rows/search-state';
 import { BarGeometry, barGeometry, TimeScale } from '../rows/timeline';
 
 /**
@@ -66,31 +67,24 @@ function rowKey(r: Row, ctx: RowContext): string {
   ].join('\u0000');
 }
 
-function el(tag: string, className: string, parent: HTMLElement): HTMLElement {
-  const e = document.createElement(tag);
-  e.className = className;
-  parent.appendChild(e);
-  return e;
-}
-
 export function createRowElement(): HTMLElement {
   const row = document.createElement('div');
   row.className = 'nbtrace-row';
   row.setAttribute('role', 'treeitem');
-  const label = el('div', 'nbtrace-row-label', row);
-  const depth = el('span', 'nbtrace-depth', label);
-  const twisty = el('span', 'nbtrace-twisty', label);
+  const label = child('div', 'nbtrace-row-label', row);
+  const depth = child('span', 'nbtrace-depth', label);
+  const twisty = child('span', 'nbtrace-twisty', label);
   twisty.setAttribute('aria-hidden', 'true');
-  const kind = el('span', 'nbtrace-kind', label);
-  const name = el('span', 'nbtrace-name', label);
-  const status = el('span', 'nbtrace-status-icon', label);
-  const errorBelow = el('span', 'nbtrace-error-below', label);
-  const tokens = el('span', 'nbtrace-tokens', label);
-  const count = el('span', 'nbtrace-count', label);
-  const duration = el('div', 'nbtrace-row-duration', row);
-  const timeline = el('div', 'nbtrace-row-timeline', row);
+  const kind = child('span', 'nbtrace-kind', label);
+  const name = child('span', 'nbtrace-name', label);
+  const status = child('span', 'nbtrace-status-icon', label);
+  const errorBelow = child('span', 'nbtrace-error-below', label);
+  const tokens = child('span', 'nbtrace-tokens', label);
+  const count = child('span', 'nbtrace-count', label);
+  const duration = child('div', 'nbtrace-row-duration', row);
+  const timeline = child('div', 'nbtrace-row-timeline', row);
   timeline.setAttribute('aria-hidden', 'true');
-  const bar = el('div', 'nbtrace-bar', timeline);
+  const bar = child('div', 'nbtrace-bar', timeline);
   partsOf.set(row, { label, depth, twisty, kind, name, status, errorBelow, tokens, count, duration, bar });
   return row;
 }
@@ -108,13 +102,6 @@ export interface RowContext {
   hasErrorBelow?: (span: Span) => boolean;
   /** The critical path, when highlighted. */
   critical?: ReadonlySet<Span>;
-}
-
-export interface RowSearch {
-  matchIds: ReadonlySet<string>;
-  currentId: string | null;
-  /** Plain-text terms (lowercase), highlighted in span names. */
-  textTerms: readonly string[];
 }
 
 function matchState(s: Span, ctx: RowContext): string {

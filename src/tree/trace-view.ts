@@ -1,46 +1,157 @@
 /**
- * One trace on screen, with its tools: the core view (view-core.ts: header,
- * tree, detail, live updates) plus search, filters, critical path, the
- * overview with zoom, and copying. The renderer owns one TraceView per trace
- * id and feeds it newer payloads of the same trace through update(), which
- * keeps expansion, selection, scroll, search and filters.
+ * One trace on screen: the header, the tools (TraceTools: search, filters,
+ * overview), the time axis, the virtualized ARIA tree (TreePane) and the
+ * span detail panel, with live updates and the live ticker. Plain DOM (no
+ * Lumino), so it runs in jsdom.
+ *
+ * The renderer owns one TraceView per trace id and feeds it newer payloads of
+ * the same trace through update(), which keeps expansion, selection, scroll,
+ * search and filters.
  */
-import { Span, Trace } from '../model/types';
-import { traceToOtlp } from '../model/to-otlp';
 import { payloadText } from '../common/copy';
-import { FilterBar } from '../tools/filter-bar';
-import { collapseShorterThan, keptSpans, kindsOf, maxDepth, NO_FILTER, SpanFilter } from '../rows/filters';
-import { criticalPath, nextError } from '../rows/trace-facts';
-import { Minimap } from '../tools/minimap';
-import { RowContext } from './row';
-import { prebuildIndex } from '../rows/search';
-import { parentOf, revealSpan } from '../rows/visible-rows';
-import { SearchBar } from '../tools/search-bar';
-import { SearchState } from '../rows/search-state';
-import { TimeWindow } from '../rows/timeline';
-import { TraceViewCore, TraceViewOptions } from './trace-view-core';
+import { MarkdownRenderer } from '../common/markdown';
+import { DetailContext, detailSignature, renderDetail, sameDetail } from '../detail/panel';
+import { traceToOtlp } from '../model/to-otlp';
+import { Span, Trace } from '../model/types';
+import { ExpansionOptions, ExpansionState } from '../rows/expansion';
+import { displayName } from '../rows/labels';
+import { LiveClock } from '../rows/live-clock';
+import { createTimeScale, TimeScale } from '../rows/timeline';
+import { errorBelow } from '../rows/trace-facts';
+import { Row } from '../rows/visible-rows';
+import { ToolsHost, TraceTools } from '../tools/trace-tools';
+import { ColumnHeader } from './columns';
+import { TraceHeader } from './header';
+import { createRowElement, renderRowElement, RowContext, rowElementId, updateRowBar } from './row';
+import { TreePane } from './tree-pane';
 
-export { DisplayOptions, ROW_HEIGHT, TraceViewOptions } from './trace-view-core';
+export interface TraceViewOptions extends DisplayOptions {
+  expansion: Partial<ExpansionOptions>;
+  /**
+   * A copy frozen in time (a tab, a file): a running trace does not tick on,
+   * since no newer payload will come.
+   */
+  snapshot: boolean;
+  /** Renders message text as sanitized markdown (from the rendermime options); plain text without it. */
+  markdown: MarkdownRenderer;
+}
 
-export class TraceView extends TraceViewCore {
+/** How the tree looks; settings changes apply them to open views (applyDisplay). */
+export interface DisplayOptions {
+  /** The tree grows up to this many rows, then scrolls. */
+  maxVisibleRows: number;
+  rowHeight: number;
+  timelineVisible: boolean;
+}
+
+let nextViewId = 0;
+
+export class TraceView implements ToolsHost {
   constructor(trace: Trace, options: Partial<TraceViewOptions> = {}) {
-    super(trace, options, { traceJson: () => this.traceJson() });
-    this._searchBar = new SearchBar({
-      query: text => this.search(text),
-      step: direction => this.stepMatch(direction),
-      matchesOnly: on => this.setMatchesOnly(on),
-      nextError: direction => this.selectNextError(direction)
+    this._idPrefix = `nbtrace-${++nextViewId}`;
+    const arrivedAt = performance.now();
+    this._clock.reset(trace, arrivedAt);
+    this._now = this._clock.now(arrivedAt);
+    this._scale = createTimeScale(this._now, null);
+    this._snapshot = options.snapshot === true;
+    this._detailContext = {
+      tab: null,
+      raw: false,
+      markdown: options.markdown,
+      select: id => {
+        this.select(id);
+        this.focus();
+      },
+      onTab: id => (this._detailContext.tab = id),
+      onRaw: raw => {
+        this._detailContext.raw = raw;
+        this._renderDetailNow();
+      }
+    };
+    if (this._snapshot) {
+      this._clock.dispose();
+    }
+
+    this.node = document.createElement('div');
+    this.node.className = 'nbtrace-trace';
+
+    this._header = new TraceHeader({
+      expandAll: () => this.expandAll(),
+      collapseAll: () => this.collapseAll(),
+      traceJson: () => this.traceJson()
     });
-    this._filterBar = new FilterBar({
-      filter: f => this.setFilter(f),
-      changeDepth: delta => this.changeDepth(delta),
-      collapseShorterThan: ms => this.collapseShorterThan(ms),
-      criticalPath: on => this.setCriticalPath(on)
+    this.node.appendChild(this._header.node);
+    this._pane = new TreePane(trace, {
+      label: `Spans of trace ${displayName(trace.name)}`,
+      rowHeight: options.rowHeight,
+      maxVisibleRows: options.maxVisibleRows,
+      expansion: options.expansion,
+      createRow: createRowElement,
+      renderRow: (el, row) => renderRowElement(el, row, this._rowContext()),
+      rowId: spanId => rowElementId(this._idPrefix, spanId),
+      keep: () => this.tools.keep(),
+      onSelect: span => {
+        this._detailSpan = span;
+        this._renderDetailNow(false);
+      },
+      focusSearch: () => this.tools.focusSearch()
     });
-    this._searchBar.node.appendChild(this._filterBar.node);
-    this._minimap = new Minimap(window => this.zoom(window));
-    this.toolsNode.append(this._searchBar.node, this.warningsNode, this._minimap.node);
-    this.renderAll();
+    this.tools = new TraceTools(this);
+    const toolsNode = document.createElement('div');
+    toolsNode.className = 'nbtrace-tools';
+    toolsNode.append(this.tools.searchNode, this._header.warnings, this.tools.overviewNode);
+    this.node.appendChild(toolsNode);
+    this._columns = new ColumnHeader();
+    this.node.appendChild(this._columns.node);
+    this.node.appendChild(this._pane.node);
+
+    this._detail = document.createElement('div');
+    this._detail.className = 'nbtrace-detail';
+    this._detail.setAttribute('role', 'region');
+    this._detail.setAttribute('aria-label', 'Span details');
+    // Its tabs, buttons and links take arrows / Enter / Space; notebook shortcuts must not.
+    this._detail.setAttribute('data-lm-suppress-shortcuts', 'true');
+    this.node.appendChild(this._detail);
+
+    // The live ticker runs only while the trace is on screen.
+    if (typeof IntersectionObserver !== 'undefined') {
+      this._intersectionObserver = new IntersectionObserver(entries => {
+        this._clock.setVisible(entries[entries.length - 1].isIntersecting);
+      });
+      this._intersectionObserver.observe(this.node);
+    }
+    this.node.classList.toggle('nbtrace-no-timeline', options.timelineVisible === false);
+    this._renderAll();
+  }
+
+  readonly node: HTMLElement;
+  /** Search, filters, critical path and zoom of this trace. */
+  readonly tools: TraceTools;
+
+  get trace(): Trace {
+    return this._pane.trace;
+  }
+
+  get rows(): readonly Row[] {
+    return this._pane.rows;
+  }
+
+  get selectedId(): string | null {
+    return this._pane.selectedId;
+  }
+
+  get expansion(): ExpansionState {
+    return this._pane.expansion;
+  }
+
+  /** "Now" in trace-relative ms (the trace end, or the live clock while running). */
+  get now(): number {
+    return this._now;
+  }
+
+  /** Whether the live ticker is running (trace in progress and on screen). */
+  get ticking(): boolean {
+    return this._clock.ticking;
   }
 
   /**
@@ -56,197 +167,162 @@ export class TraceView extends TraceViewCore {
    * output with several traces) the trace as OTLP/JSON.
    */
   traceJson(): string {
-    return payloadText(this._source !== undefined ? this._source : traceToOtlp(this._trace));
+    return payloadText(this._source !== undefined ? this._source : traceToOtlp(this.trace));
   }
 
-  /** The search state (query, matches, current match). */
-  get searchState(): SearchState {
-    return this._search;
+  /** Apply changed display settings to this (already shown) trace. */
+  applyDisplay(options: Partial<DisplayOptions>, expansion?: Partial<ExpansionOptions>): void {
+    if (options.timelineVisible !== undefined) {
+      this.node.classList.toggle('nbtrace-no-timeline', !options.timelineVisible);
+    }
+    this._pane.configure({ rowHeight: options.rowHeight, maxVisibleRows: options.maxVisibleRows });
+    if (expansion) {
+      // New defaults for spans the user has not opened or closed by hand.
+      this.expansion.options = { ...this.expansion.options, ...expansion };
+      this.refreshRows();
+    }
   }
 
   /**
-   * Search the spans (see search.ts for the query syntax): matches are marked,
-   * the rest dimmed, and the first match at or after the selection is
-   * revealed (ancestors expanded), scrolled into view and selected.
+   * A newer payload of the same trace: keep expansion, selection and scroll
+   * positions. The tree and detail elements stay, so their scroll offsets stay
+   * without being read or written (either would force a layout per update).
    */
-  search(query: string): void {
-    this._search.setQuery(query, this._trace, this.selectedId);
-    this._afterSearchMove();
-  }
-
-  /** Next (1) or previous (-1) match, wrapping. */
-  stepMatch(direction: 1 | -1): void {
-    this._search.step(direction);
-    this._afterSearchMove();
-  }
-
-  /** Show only the matches and their ancestors (while a search is active). */
-  setMatchesOnly(on: boolean): void {
-    this._search.matchesOnly = on;
-    if (on) {
-      // Every match must be reachable: open the path to each (shared paths walked once).
-      const opened = new Set<Span>();
-      for (const m of this._search.matches) {
-        revealSpan(this._trace, this._expansion, m, opened);
-      }
+  update(trace: Trace): void {
+    const arrivedAt = performance.now();
+    this._clock.reset(trace, arrivedAt);
+    this._now = this._clock.now(arrivedAt);
+    if (this._snapshot) {
+      this._clock.dispose();
     }
-    this.refreshRows();
-    this.invalidateRows();
+    this._scale = createTimeScale(this._now, this.tools.zoomWindow);
+    this._pane.setTrace(trace);
+    this.tools.update(trace);
+    this._renderAll();
   }
 
-  /** Select the next (1) or previous (-1) span with an error, revealing it. */
-  selectNextError(direction: 1 | -1 = 1): void {
-    const span = nextError(this._trace, this.selectedId, direction);
-    if (span) {
-      this.select(span.id);
-    }
+  expandAll(): void {
+    this._pane.expandAll();
   }
 
-  focusSearch(): void {
-    this._searchBar.focus();
+  collapseAll(): void {
+    this._pane.collapseAll();
   }
 
-  /** Expand the span and all its siblings (the `*` key of the ARIA tree pattern). */
+  /** Select a span by id (revealing it under collapsed parents), or clear with null. */
+  select(id: string | null): void {
+    this._pane.select(id);
+  }
+
+  setExpanded(id: string, expanded: boolean): void {
+    this._pane.setExpanded(id, expanded);
+  }
+
+  /** Expand the span and all its siblings (the `*` key). */
   expandSiblings(span: Span): void {
-    const parent = parentOf(this._trace, span);
-    for (const s of parent ? parent.children : this._trace.roots) {
-      if (s.children.length > 0) {
-        this._expansion.setExpanded(s, true);
-      }
-    }
-    this.refreshRows();
+    this._pane.expandSiblings(span);
   }
 
-  get filter(): SpanFilter {
-    return this._filter;
+  /** Give the tree keyboard focus. */
+  focus(): void {
+    this._pane.focus();
   }
 
-  /** Show only spans passing `filter` (with their ancestors, so each stays in place). */
-  setFilter(filter: SpanFilter): void {
-    this._filter = filter;
-    this.refreshRows();
-    this.invalidateRows();
+  /** Rows changed (expansion, filters): rebuild them. */
+  refreshRows(): void {
+    this._pane.refresh();
   }
 
-  /** Open the tree one level deeper (1) or shallower (-1) everywhere. */
-  changeDepth(delta: 1 | -1): void {
-    const deepest = maxDepth(this._trace);
-    const depth = Math.max(0, Math.min(deepest + 1, this._expansion.openDepth(deepest) + delta));
-    this._expansion.expandToDepth(depth);
-    this.refreshRows();
+  /** Row marks changed (search, critical path): re-render the rows in the DOM. */
+  invalidateRows(): void {
+    this._pane.invalidate();
   }
 
-  /** Collapse every span shorter than `ms` (their children hidden); the count collapsed. */
-  collapseShorterThan(ms: number): number {
-    const n = collapseShorterThan(this._trace, this._expansion, ms, this.now);
-    this.refreshRows();
-    return n;
+  /** The scale changed (zoom): move the axis and the bars, nothing else. */
+  rescale(): void {
+    this._scale = createTimeScale(this._now, this.tools.zoomWindow);
+    this._columns.render(this._scale);
+    this._updateBars();
   }
 
-  /** Highlight the critical path (the spans that determined the end of the trace). */
-  setCriticalPath(on: boolean): void {
-    this._critical = on ? criticalPath(this._trace, this.now) : null;
-    this.invalidateRows();
-  }
-
-  /** The zoomed time window of the timeline (null: the whole trace). */
-  get zoomWindow(): TimeWindow | null {
-    return this._zoom;
-  }
-
-  /** Zoom the timeline into [from, to] ms (null: the whole trace again). Only bars and axis change. */
-  zoom(window: TimeWindow | null): void {
-    this._zoom = window && window[1] > window[0] ? [window[0], window[1]] : null;
-    this._minimap.render(this._trace, this.now, this._zoom);
-    this.rescale();
+  /**
+   * Advance "now" for a running trace: only the axis, the bars of the rows in
+   * the DOM and the elapsed time change — no row is re-rendered.
+   */
+  tick(at?: number): void {
+    this._now = this._clock.now(at);
+    this._scale = createTimeScale(this._now, this.tools.zoomWindow);
+    this._columns.render(this._scale);
+    this._updateBars();
+    this._header.renderElapsed(this._now);
   }
 
   dispose(): void {
-    if (this._indexJob) {
-      cancelIdleCallback(this._indexJob);
+    this.tools.dispose();
+    this._pane.dispose();
+    this._columns.dispose();
+    this._intersectionObserver?.disconnect();
+    this._clock.dispose();
+  }
+
+  private _renderAll(): void {
+    const trace = this.trace;
+    this._header.render(trace, this._clock.running, this._now);
+    this.tools.render();
+    this._columns.render(this._scale);
+    this.refreshRows();
+    const id = this.selectedId;
+    const selected = id === null ? null : trace.byId.get(id) ?? null;
+    // A live update that did not touch the selected span keeps its panel as is
+    // (opened JSON nodes, "show all", scroll); re-rendering would reset them.
+    if (!sameDetail(this._detailSpan, this._detailSignature, selected)) {
+      this._detailSpan = selected;
+      this._renderDetailNow();
     }
-    this._searchBar.dispose();
-    this._minimap.dispose();
-    super.dispose();
+    this._detailSpan = selected;
   }
 
-  protected keep(): Set<Span> | undefined {
-    const q = this._search;
-    const onlyMatches = q.active && q.matchesOnly;
-    return keptSpans(this._trace, this._filter, this.now, onlyMatches ? s => q.isMatch(s) : undefined);
+  private _updateBars(): void {
+    const ctx = this._rowContext();
+    this._pane.forEachRendered((el, row) => updateRowBar(el, row.span, ctx));
   }
 
-  protected rowExtras(): Partial<RowContext> {
-    return { search: this._search.rowSearch(), critical: this._critical ?? undefined };
-  }
-
-  protected onUpdate(trace: Trace): void {
-    this._search.refresh(trace);
-    if (this._critical) {
-      this._critical = criticalPath(trace, this.now);
+  /** (Re-)render the detail panel for `_detailSpan`; the same span keeps its scroll offset. */
+  private _renderDetailNow(keepScroll = true): void {
+    const scroll = this._detail.scrollTop;
+    renderDetail(this._detail, this.trace, this._detailSpan, this._detailContext);
+    this._detailSignature = detailSignature(this._detailSpan);
+    if (keepScroll) {
+      this._detail.scrollTop = scroll;
     }
   }
 
-  protected onRender(): void {
-    this._scheduleIndex();
-    this._minimap.render(this._trace, this.now, this._zoom);
-    this._searchBar.setHasErrors(this._trace.spans.some(s => s.status === 'ERROR'));
-    const trace = this._trace;
-    this._filterBar.setKinds(() => kindsOf(trace));
-    this._renderSearchCount();
-  }
-
-  /**
-   * Build the search index of a big, finished trace in idle time, so the
-   * first search does not pay for it (a running trace changes too often).
-   */
-  private _scheduleIndex(): void {
-    const trace = this._trace;
-    if (trace.state === 'IN_PROGRESS' || trace.spans.length < INDEX_AHEAD_MIN_SPANS || typeof requestIdleCallback === 'undefined') {
-      return;
-    }
-    const step = (deadline: IdleDeadline): void => {
-      this._indexJob = 0;
-      if (this._trace === trace && !prebuildIndex(trace, () => deadline.timeRemaining() > 2)) {
-        this._indexJob = requestIdleCallback(step);
-      }
+  private _rowContext(): RowContext {
+    const trace = this.trace;
+    return {
+      scale: this._scale,
+      selectedId: this.selectedId,
+      now: this._now,
+      idPrefix: this._idPrefix,
+      hasErrorBelow: span => errorBelow(trace, span),
+      ...this.tools.marks()
     };
-    if (this._indexJob) {
-      cancelIdleCallback(this._indexJob);
-    }
-    this._indexJob = requestIdleCallback(step);
   }
 
-  private _afterSearchMove(): void {
-    const current = this._search.current;
-    if (this._search.matchesOnly) {
-      this.setMatchesOnly(true);
-    }
-    if (current) {
-      this.select(current.id);
-    } else {
-      this.refreshRows();
-      this.invalidateRows();
-    }
-    this._renderSearchCount();
-  }
-
-  private _renderSearchCount(): void {
-    const q = this._search;
-    this._searchBar.setCount(q.currentIndex, q.matches.length, q.active);
-  }
-
-  // Field initializers run after super(): the core calls no hook before renderAll() below.
-  private _searchBar: SearchBar;
-  private _filterBar: FilterBar;
-  private _minimap: Minimap;
-  private _search = new SearchState();
-  private _filter: SpanFilter = NO_FILTER;
-  private _critical: Set<Span> | null = null;
-  private _zoom: TimeWindow | null = null;
+  private _idPrefix: string;
+  private _scale: TimeScale;
+  private _header: TraceHeader;
+  private _columns: ColumnHeader;
+  private _pane: TreePane;
+  private _detail: HTMLElement;
+  private _intersectionObserver: IntersectionObserver | null = null;
+  private _clock = new LiveClock(() => this.tick());
+  private _snapshot: boolean;
+  private _now = 0;
   private _source: unknown = undefined;
-  private _indexJob = 0;
+  // undefined: nothing rendered yet (null is the signature of "no selection").
+  private _detailSignature: string | null | undefined = undefined;
+  private readonly _detailContext: DetailContext;
+  /** The span the detail panel shows (its attributes are compared on updates). */
+  private _detailSpan: Span | null = null;
 }
-
-/** Smaller traces index on the first search in a few ms: not worth an idle job. */
-const INDEX_AHEAD_MIN_SPANS = 5000;

@@ -21,7 +21,8 @@ import {
   STANDALONE_TEMPLATE,
   standaloneBundleUrl
 } from '../../src/html/page';
-import { DARK_THEME, LIGHT_THEME, render } from '../../src/standalone';
+import { DARK_THEME, LIGHT_THEME } from '../../src/html/theme';
+import { render } from '../../src/standalone';
 import { otlpDoc } from '../helpers/synthetic';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -6,7 +6,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CompareNode, compareTraces, Comparison, parseComparePayload, tokenDelta } from '../../src/model/compare';
+import { CompareNode, compareTraces, Comparison, tokenDelta } from '../../src/model/compare';
+import { parseComparePayload } from '../../src/model/compare-payload';
 import { chainSpecs, otlpDoc, parseSpecs, SpanSpec } from '../helpers/synthetic';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -90,20 +90,20 @@ async function openEveryTab(view: TraceView): Promise<void> {
 
 /** The tools a user reaches for on a strange trace. */
 function useTools(view: TraceView): void {
-  view.search('<script');
-  view.search('lorem');
-  view.search('name=level');
-  view.setMatchesOnly(true);
-  view.search('');
-  view.setMatchesOnly(false);
-  view.setCriticalPath(true);
-  view.changeDepth(1);
-  view.changeDepth(-1);
-  view.collapseShorterThan(1);
-  view.selectNextError(1);
-  view.zoom([0, Math.max(1, view.trace.duration / 2)]);
-  view.zoom(null);
-  view.setCriticalPath(false);
+  view.tools.search('<script');
+  view.tools.search('lorem');
+  view.tools.search('name=level');
+  view.tools.setMatchesOnly(true);
+  view.tools.search('');
+  view.tools.setMatchesOnly(false);
+  view.tools.setCriticalPath(true);
+  view.tools.changeDepth(1);
+  view.tools.changeDepth(-1);
+  view.tools.collapseShorterThan(1);
+  view.tools.selectNextError(1);
+  view.tools.zoom([0, Math.max(1, view.trace.duration / 2)]);
+  view.tools.zoom(null);
+  view.tools.setCriticalPath(false);
   if (view.trace.spans.length <= 5000) {
     view.expandAll();
     view.collapseAll();
@@ -339,11 +339,11 @@ describe('bugs the corpus found', () => {
     const n = 3000;
     const r = parsePayload(generate({ shape: 'chain', format: 'otlp', n }));
     const view = new TraceView(r.ok ? r.traces[0] : (undefined as never), {});
-    view.search('name=level');
+    view.tools.search('name=level');
     const isExpanded = jest.spyOn(ExpansionState.prototype, 'isExpanded');
     const setExpanded = jest.spyOn(ExpansionState.prototype, 'setExpanded');
     try {
-      view.setMatchesOnly(true);
+      view.tools.setMatchesOnly(true);
       // Before: every match walked up to the root (n²/2 = 4.5 million steps).
       expect(isExpanded.mock.calls.length + setExpanded.mock.calls.length).toBeLessThan(20 * n);
       expect(view.rows).toHaveLength(n);
@@ -372,8 +372,8 @@ describe('bugs the corpus found', () => {
     const r = parsePayload(otlp(otlpSpan('0000000000000001', '1', '2')));
     const view = new TraceView(r.ok ? r.traces[0] : (undefined as never), {});
     for (const q of ['constructor=x', '__proto__=x', 'valueOf=', 'hasOwnProperty=name']) {
-      expect(() => view.search(q)).not.toThrow();
-      expect(view.searchState.matches).toHaveLength(0);
+      expect(() => view.tools.search(q)).not.toThrow();
+      expect(view.tools.searchState.matches).toHaveLength(0);
     }
     view.dispose();
   });

@@ -62,11 +62,11 @@ describe('filters', () => {
   it('the view shows filtered rows, and the filter survives a live update', () => {
     const view = new TraceView(trace());
     document.body.appendChild(view.node);
-    view.setFilter({ ...NO_FILTER, errorsOnly: true });
+    view.tools.setFilter({ ...NO_FILTER, errorsOnly: true });
     expect(names(view.rows.map(r => r.span))).toEqual(['root', 'agent', 'fetch']);
     view.update(parseSpecs([...SPECS, { id: 'late', parent: 'root', start: 95, end: 99, error: 'x' }]));
     expect(names(view.rows.map(r => r.span))).toEqual(['root', 'agent', 'fetch', 'late']);
-    view.setFilter(NO_FILTER);
+    view.tools.setFilter(NO_FILTER);
     expect(view.rows).toHaveLength(9);
     view.dispose();
   });
@@ -97,16 +97,16 @@ describe('expansion shortcuts', () => {
     const view = new TraceView(trace(), { expansion: { defaultDepth: 1 } });
     document.body.appendChild(view.node);
     expect(view.rows).toHaveLength(4); // root + 3 children
-    view.changeDepth(1);
+    view.tools.changeDepth(1);
     expect(view.rows).toHaveLength(8);
-    view.changeDepth(1); // already fully open: stays
+    view.tools.changeDepth(1); // already fully open: stays
     expect(view.rows).toHaveLength(8);
-    view.changeDepth(-1);
-    view.changeDepth(-1);
+    view.tools.changeDepth(-1);
+    view.tools.changeDepth(-1);
     expect(view.rows).toHaveLength(4); // open to depth 1: the root's children show
-    view.changeDepth(-1);
+    view.tools.changeDepth(-1);
     expect(view.rows).toHaveLength(1);
-    view.changeDepth(-1);
+    view.tools.changeDepth(-1);
     expect(view.rows).toHaveLength(1);
     view.dispose();
   });
@@ -114,7 +114,7 @@ describe('expansion shortcuts', () => {
   it('collapse shorter than X ms closes the quick parents only', () => {
     const view = new TraceView(trace(), { expansion: { defaultDepth: 5 } });
     document.body.appendChild(view.node);
-    expect(view.collapseShorterThan(20)).toBe(1); // plan (10 ms) has children; think is a leaf
+    expect(view.tools.collapseShorterThan(20)).toBe(1); // plan (10 ms) has children; think is a leaf
     expect(names(view.rows.map(r => r.span))).toEqual(['root', 'plan', 'agent', 'search', 'fetch', 'write', 'answer']);
     view.dispose();
   });
@@ -141,9 +141,9 @@ describe('critical path', () => {
     const view = new TraceView(trace(), { expansion: { defaultDepth: 5 } });
     document.body.appendChild(view.node);
     expect(view.node.querySelectorAll('.nbtrace-row-critical')).toHaveLength(0);
-    view.setCriticalPath(true);
+    view.tools.setCriticalPath(true);
     expect(view.node.querySelectorAll('.nbtrace-row-critical')).toHaveLength(8);
-    view.setCriticalPath(false);
+    view.tools.setCriticalPath(false);
     expect(view.node.querySelectorAll('.nbtrace-row-critical')).toHaveLength(0);
     view.dispose();
   });
@@ -185,15 +185,15 @@ describe('zoom', () => {
     const bar = (id: string) =>
       view.node.querySelector<HTMLElement>(`[data-span-id="${spanHex(id)}"] .nbtrace-bar`)!;
     const rowEl = view.node.querySelector(`[data-span-id="${spanHex('write')}"]`);
-    view.zoom([40, 60]);
-    expect(view.zoomWindow).toEqual([40, 60]);
+    view.tools.zoom([40, 60]);
+    expect(view.tools.zoomWindow).toEqual([40, 60]);
     expect(bar('plan').style.visibility).toBe('hidden'); // 0–10: outside
     expect(bar('fetch').style.visibility).toBe('');
     expect(bar('fetch').style.left).toBe('0%'); // 12–50 clipped at 40
     expect(bar('fetch').style.width).toBe('50%');
     expect(view.node.querySelector('.nbtrace-tick')!.textContent).toBe('40 ms');
     expect(view.node.querySelector(`[data-span-id="${spanHex('write')}"]`)).toBe(rowEl); // not re-rendered
-    view.zoom(null);
+    view.tools.zoom(null);
     expect(bar('plan').style.visibility).toBe('');
     expect(view.node.querySelector('.nbtrace-tick')!.textContent).toBe('0 ms');
     view.dispose();
@@ -221,9 +221,9 @@ describe('overview keys', () => {
     const map = view.node.querySelector<HTMLElement>('.nbtrace-minimap')!;
     expect(map.tabIndex).toBe(0);
     map.dispatchEvent(new KeyboardEvent('keydown', { key: '+', bubbles: true, cancelable: true }));
-    expect(view.zoomWindow).toEqual([25, 75]);
+    expect(view.tools.zoomWindow).toEqual([25, 75]);
     map.dispatchEvent(new KeyboardEvent('keydown', { key: '0', bubbles: true, cancelable: true }));
-    expect(view.zoomWindow).toBeNull();
+    expect(view.tools.zoomWindow).toBeNull();
     view.dispose();
   });
 });

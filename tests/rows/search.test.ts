@@ -159,21 +159,21 @@ describe('TraceView search', () => {
   it('reveals and selects the first match under a collapsed parent, and counts', () => {
     const view = mount();
     expect(row(view, 'tool')).toBeNull(); // agent starts collapsed (depth 1)
-    view.search('paris');
+    view.tools.search('paris');
     expect(view.selectedId).toBe(spanHex('llm1'));
     expect(row(view, 'tool')).not.toBeNull();
     expect(count(view)).toBe('1 / 2');
     expect(row(view, 'llm1')!.classList.contains('nbtrace-row-current-match')).toBe(true);
     expect(row(view, 'tool')!.classList.contains('nbtrace-row-match')).toBe(true);
     expect(row(view, 'plan')!.classList.contains('nbtrace-row-dim')).toBe(true);
-    view.stepMatch(1);
+    view.tools.stepMatch(1);
     expect(view.selectedId).toBe(spanHex('tool'));
     expect(count(view)).toBe('2 / 2');
-    view.stepMatch(1);
+    view.tools.stepMatch(1);
     expect(view.selectedId).toBe(spanHex('llm1'));
-    view.stepMatch(-1);
+    view.tools.stepMatch(-1);
     expect(view.selectedId).toBe(spanHex('tool'));
-    view.search('');
+    view.tools.search('');
     expect(count(view)).toBe('');
     expect(view.node.querySelectorAll('.nbtrace-row-dim, .nbtrace-row-match')).toHaveLength(0);
     view.dispose();
@@ -182,25 +182,25 @@ describe('TraceView search', () => {
   it('marks the matched text in names with <mark>, as text (never HTML)', () => {
     const evil = '<img src=x onerror="window.__pwned=1">chat';
     const view = mount(parseSpecs([{ id: 'r', name: evil, start: 0, end: 1 }]));
-    view.search('chat');
+    view.tools.search('chat');
     const name = row(view, 'r')!.querySelector('.nbtrace-name')!;
     expect(name.textContent).toBe(evil);
     expect(name.querySelector('img')).toBeNull();
     expect(name.querySelector('mark')!.textContent).toBe('chat');
-    view.search('img');
+    view.tools.search('img');
     expect(name.querySelector('mark')!.textContent).toBe('img');
     view.dispose();
   });
 
   it('"matches only" keeps the matches and their ancestors', () => {
     const view = mount();
-    view.search('kind=llm');
-    view.setMatchesOnly(true);
+    view.tools.search('kind=llm');
+    view.tools.setMatchesOnly(true);
     expect(view.rows.map(r => r.span.id)).toEqual([spanHex('root'), spanHex('agent'), spanHex('llm1'), spanHex('llm2')]);
     // Positions count the kept siblings only.
     expect(view.rows[3].posInSet).toBe(2);
     expect(view.rows[3].setSize).toBe(2);
-    view.setMatchesOnly(false);
+    view.tools.setMatchesOnly(false);
     expect(view.rows.length).toBeGreaterThan(4);
     view.dispose();
   });
@@ -244,7 +244,7 @@ describe('TraceView search', () => {
     const status = view.node.querySelector('.nbtrace-search-count')!;
     expect(status.getAttribute('role')).toBe('status');
     expect(status.getAttribute('aria-live')).toBe('polite');
-    view.search('nothing-like-this');
+    view.tools.search('nothing-like-this');
     expect(count(view)).toBe('no matches');
     view.dispose();
   });
@@ -255,7 +255,7 @@ describe('TraceView search', () => {
     expect(mark().getAttribute('aria-label')).toBe('contains an error');
     expect(mark().getAttribute('role')).toBe('img'); // a named icon, read by screen readers
     expect(row(view, 'agent')!.classList.contains('nbtrace-row-error')).toBe(false);
-    view.selectNextError();
+    view.tools.selectNextError();
     expect(view.selectedId).toBe(spanHex('tool'));
     // Now expanded: the error is in view, the mark goes (and is hidden from screen readers).
     expect(mark().textContent).toBe('');
@@ -265,11 +265,11 @@ describe('TraceView search', () => {
 
   it('a live update keeps the search and its current match', () => {
     const view = mount();
-    view.search('llm.chat');
-    view.stepMatch(1);
+    view.tools.search('llm.chat');
+    view.tools.stepMatch(1);
     expect(view.selectedId).toBe(spanHex('llm2'));
     view.update(parseSpecs([...SPECS, { id: 'llm3', parent: 'agent', name: 'llm.chat', start: 89, end: 90 }]));
-    expect(view.searchState.matches).toHaveLength(3);
+    expect(view.tools.searchState.matches).toHaveLength(3);
     expect(count(view)).toBe('2 / 3');
     expect(view.selectedId).toBe(spanHex('llm2'));
     view.dispose();

@@ -12,51 +12,12 @@
  * final snapshot uses the memo once and drops it. The memo holds the
  * snapshot's span objects, which the notebook's output model holds anyway.
  */
-import { isObject, Obj } from '../util';
+import { isObject, Obj, sameJson } from '../util';
 
 const MAX_TRACES = 8;
-/** Deeper JSON than this is not compared (treated as changed): bounds the recursion. */
-const MAX_DEPTH = 32;
 
 type Entry<T> = [raw: Obj, parsed: T];
 export type SpanMemoMap<T> = Map<unknown, Entry<T>>;
-
-/** Deep equality of two JSON values (plain objects, arrays, primitives). */
-export function sameJson(a: unknown, b: unknown, depth = 0): boolean {
-  if (a === b) {
-    return true;
-  }
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > MAX_DEPTH) {
-    return false;
-  }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) {
-      return false;
-    }
-    for (let i = 0; i < a.length; i++) {
-      if (!sameJson(a[i], b[i], depth + 1)) {
-        return false;
-      }
-    }
-    return true;
-  }
-  if (Array.isArray(b)) {
-    return false;
-  }
-  const ao = a as Obj;
-  const bo = b as Obj;
-  let n = 0;
-  for (const k in ao) {
-    n++;
-    if (!(k in bo) || !sameJson(ao[k], bo[k], depth + 1)) {
-      return false;
-    }
-  }
-  for (const _ in bo) {
-    n--;
-  }
-  return n === 0;
-}
 
 /** Per live trace (keyed by its id): span key → [span JSON, parse] of the last snapshot. */
 export class SpanMemo<T> {

@@ -41,7 +41,8 @@ export interface ChatMessage {
   finishReason?: string;
 }
 
-export function str(v: unknown): string | undefined {
+/** A string (empty included), or undefined. (util's `str` wants a non-empty one.) */
+export function asString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
@@ -61,12 +62,12 @@ export function imageFrom(url: unknown, mimeType?: unknown): ChatImage | undefin
   if (url.startsWith('data:')) {
     return DATA_IMAGE.test(url) ? { dataUrl: url } : { ref: `${url.slice(0, 40)}… (not an image this view shows)` };
   }
-  return { ref: url, mimeType: str(mimeType) };
+  return { ref: url, mimeType: asString(mimeType) };
 }
 
 /** An image from base64 bytes and a media type (Anthropic `source`, GenAI `blob`, Gemini `inline_data`). */
 function imageFromBase64(data: unknown, mimeType: unknown): ChatImage | undefined {
-  const type = str(mimeType);
+  const type = asString(mimeType);
   if (typeof data !== 'string' || !type || !type.startsWith('image/')) {
     return undefined;
   }
@@ -78,11 +79,11 @@ function toolCall(o: Obj): ChatToolCall | undefined {
   // GenAI {type: tool_call, id, name, arguments}; Responses {type: function_call, call_id, name, arguments};
   // Gemini {functionCall: {name, args}}.
   const fn = isObject(o.function) ? o.function : isObject(o.functionCall) ? o.functionCall : isObject(o.function_call) ? o.function_call : o;
-  const name = str(fn.name);
+  const name = asString(fn.name);
   if (!name) {
     return undefined;
   }
-  return { id: str(o.call_id) ?? str(o.id) ?? str(fn.id), name, arguments: decoded(fn.arguments ?? fn.args ?? o.input ?? o.args) };
+  return { id: asString(o.call_id) ?? asString(o.id) ?? asString(fn.id), name, arguments: decoded(fn.arguments ?? fn.args ?? o.input ?? o.args) };
 }
 
 /** What the parts of one message hold. */
@@ -116,7 +117,7 @@ function readPart(p: unknown, into: Parts): void {
   if (!isObject(p)) {
     return;
   }
-  const type = str(p.type);
+  const type = asString(p.type);
   switch (type) {
     case 'tool_call':
     case 'tool_use':
@@ -130,18 +131,18 @@ function readPart(p: unknown, into: Parts): void {
     case 'tool_call_response':
     case 'tool_result':
     case 'function_call_output':
-      into.toolCallId ??= str(p.id) ?? str(p.tool_use_id) ?? str(p.call_id);
+      into.toolCallId ??= asString(p.id) ?? asString(p.tool_use_id) ?? asString(p.call_id);
       into.texts.push(resultText(p.response ?? p.content ?? p.result ?? p.output));
       return;
     case 'thinking':
     case 'reasoning':
-      into.thinking.push(str(p.thinking) ?? str(p.content) ?? str(p.text) ?? resultText(p.summary));
+      into.thinking.push(asString(p.thinking) ?? asString(p.content) ?? asString(p.text) ?? resultText(p.summary));
       return;
     case 'redacted_thinking':
       into.thinking.push('(redacted thinking)');
       return;
     case 'refusal':
-      into.texts.push(`Refused: ${str(p.refusal) ?? ''}`);
+      into.texts.push(`Refused: ${asString(p.refusal) ?? ''}`);
       return;
     case 'image_url':
     case 'input_image':
@@ -167,7 +168,7 @@ function readPart(p: unknown, into: Parts): void {
       if (image) {
         into.images.push(image);
       } else {
-        into.texts.push(`[${str(p.modality) ?? type} ${str(p.mime_type) ?? ''}]`.replace(' ]', ']'));
+        into.texts.push(`[${asString(p.modality) ?? type} ${asString(p.mime_type) ?? ''}]`.replace(' ]', ']'));
       }
       return;
     }
@@ -194,7 +195,7 @@ function readPart(p: unknown, into: Parts): void {
     return;
   }
   // Text parts: {type: text|input_text|output_text|summary_text, text} or GenAI {type: text, content}.
-  const text = str(p.text) ?? (type === 'text' ? str(p.content) : undefined);
+  const text = asString(p.text) ?? (type === 'text' ? asString(p.content) : undefined);
   if (text !== undefined) {
     (p.thought === true ? into.thinking : into.texts).push(text);
   }
@@ -232,14 +233,14 @@ export function toMessage(m: unknown): ChatMessage | undefined {
     return finish(role, parts, undefined);
   }
   // LangChain dicts say {type: human|ai|system|tool}; Gemini {role: user|model}; the rest {role}.
-  const type = str(m.type);
-  const rawRole = str(m.role) ?? (type && type !== 'message' ? type : undefined);
+  const type = asString(m.type);
+  const rawRole = asString(m.role) ?? (type && type !== 'message' ? type : undefined);
   if (!rawRole) {
     return undefined;
   }
   const role = Object.prototype.hasOwnProperty.call(LANGCHAIN_ROLES, rawRole) ? LANGCHAIN_ROLES[rawRole] : rawRole;
   const parts = newParts();
-  parts.toolCallId = str(m.tool_call_id);
+  parts.toolCallId = asString(m.tool_call_id);
   readParts(Array.isArray(m.parts) ? m.parts : m.content, parts);
   // OpenAI and LangChain `tool_calls`; older LangChain dicts keep them in `additional_kwargs`.
   const kwargs = isObject(m.additional_kwargs) ? m.additional_kwargs : {};
@@ -257,14 +258,14 @@ export function toMessage(m: unknown): ChatMessage | undefined {
       parts.toolCalls.push(call);
     }
   }
-  const reasoning = str(m.reasoning_content) ?? str(m.reasoning);
+  const reasoning = asString(m.reasoning_content) ?? asString(m.reasoning);
   if (reasoning) {
     parts.thinking.push(reasoning);
   }
   if (typeof m.refusal === 'string' && m.refusal) {
     parts.texts.push(`Refused: ${m.refusal}`);
   }
-  return finish(role, parts, str(m.finish_reason));
+  return finish(role, parts, asString(m.finish_reason));
 }
 
 function finish(role: string, parts: Parts, finishReason: string | undefined): ChatMessage {

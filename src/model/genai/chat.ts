@@ -11,7 +11,7 @@
  *   `mlflow.chat.messages`.
  * Pure (no DOM); text stays text. One message is read by chat-parts.ts.
  */
-import { ChatMessage, ChatToolCall, contentText, decoded, messages, str, toMessage } from './chat-parts';
+import { asString, ChatMessage, ChatToolCall, contentText, decoded, messages, toMessage } from './chat-parts';
 import { setKey } from '../attributes';
 import { Span } from '../types';
 import { isObject, Obj } from '../util';
@@ -80,9 +80,9 @@ function fromFlat({ fields: f }: FlatMessage): ChatMessage {
       const n = Number(c[1]);
       const call = calls.get(n) ?? { name: '' };
       if (c[2] === 'id') {
-        call.id = str(f[k]);
+        call.id = asString(f[k]);
       } else if (c[2].endsWith('name')) {
-        call.name = str(f[k]) ?? '';
+        call.name = asString(f[k]) ?? '';
       } else {
         call.arguments = decoded(f[k]);
       }
@@ -90,10 +90,10 @@ function fromFlat({ fields: f }: FlatMessage): ChatMessage {
     }
   }
   const message: ChatMessage = {
-    role: str(f.role) ?? 'unknown',
+    role: asString(f.role) ?? 'unknown',
     text: texts.join('\n'),
     toolCalls: [...calls.entries()].sort((x, y) => x[0] - y[0]).map(e => e[1]).filter(c => c.name !== ''),
-    toolCallId: str(f.tool_call_id)
+    toolCallId: asString(f.tool_call_id)
   };
   if (typeof f.finish_reason === 'string' && f.finish_reason) {
     message.finishReason = f.finish_reason;
@@ -132,14 +132,14 @@ function genAiEventMessages(span: Span): ChatView {
       const content = decoded(a.content);
       const msg = toMessage({ role: m[1], ...a, content: typeof content === 'object' ? content : a.content, tool_calls: decoded(a.tool_calls) });
       if (msg) {
-        msg.toolCallId ??= m[1] === 'tool' ? str(a.id) : undefined;
+        msg.toolCallId ??= m[1] === 'tool' ? asString(a.id) : undefined;
         view.input.push(msg);
       }
     } else if (e.name === 'gen_ai.choice') {
       const body = decoded(a.message);
       const msg = toMessage(isObject(body) ? { role: 'assistant', ...body } : { role: 'assistant', content: body ?? a.content });
       if (msg) {
-        msg.finishReason ??= str(a.finish_reason);
+        msg.finishReason ??= asString(a.finish_reason);
         view.output.push(msg);
       }
     } else if (e.name === 'gen_ai.content.prompt') {
@@ -173,9 +173,9 @@ function joinChunks(chunks: unknown[]): ChatMessage[] {
       const i = typeof c.index === 'number' ? c.index : 0;
       const acc: Joined = byIndex.get(i) ?? { role: 'assistant', text: '', calls: new Map() };
       byIndex.set(i, acc);
-      acc.role = str(c.delta.role) ?? acc.role;
-      acc.text += str(c.delta.content) ?? '';
-      acc.finish = str(c.finish_reason) ?? acc.finish;
+      acc.role = asString(c.delta.role) ?? acc.role;
+      acc.text += asString(c.delta.content) ?? '';
+      acc.finish = asString(c.finish_reason) ?? acc.finish;
       for (const t of Array.isArray(c.delta.tool_calls) ? c.delta.tool_calls : []) {
         if (!isObject(t)) {
           continue;
@@ -183,9 +183,9 @@ function joinChunks(chunks: unknown[]): ChatMessage[] {
         const n = typeof t.index === 'number' ? t.index : acc.calls.size;
         const call = acc.calls.get(n) ?? { name: '', args: '' };
         const fn = isObject(t.function) ? t.function : {};
-        call.id ??= str(t.id);
-        call.name += str(fn.name) ?? '';
-        call.args += str(fn.arguments) ?? '';
+        call.id ??= asString(t.id);
+        call.name += asString(fn.name) ?? '';
+        call.args += asString(fn.arguments) ?? '';
         acc.calls.set(n, call);
       }
     }
@@ -223,7 +223,7 @@ function outputMessages(outputs: unknown): ChatMessage[] {
     for (const c of o.choices) {
       const m = isObject(c) ? toMessage(c.message ?? c.delta ?? (typeof c.text === 'string' ? { role: 'assistant', content: c.text } : undefined)) : undefined;
       if (m) {
-        m.finishReason ??= isObject(c) ? str(c.finish_reason) : undefined;
+        m.finishReason ??= isObject(c) ? asString(c.finish_reason) : undefined;
         out.push(m);
       }
     }
@@ -235,14 +235,14 @@ function outputMessages(outputs: unknown): ChatMessage[] {
     for (const c of o.candidates) {
       const m = isObject(c) && isObject(c.content) ? toMessage({ role: 'model', ...c.content }) : undefined;
       if (m) {
-        m.finishReason ??= str((c as Obj).finish_reason) ?? str((c as Obj).finishReason);
+        m.finishReason ??= asString((c as Obj).finish_reason) ?? asString((c as Obj).finishReason);
         out.push(m);
       }
     }
   } else if (o.role !== undefined || o.type === 'message') {
     const m = toMessage({ role: 'assistant', ...o });
     if (m) {
-      m.finishReason ??= str(o.stop_reason);
+      m.finishReason ??= asString(o.stop_reason);
       out.push(m);
     }
   } else if (isObject(o.message)) {

@@ -4,7 +4,7 @@
  * `gen_ai.tool.definitions`) and, for a tool call it made, the span in the
  * trace that ran that tool. Pure (no DOM).
  */
-import { ChatToolCall, decoded, str } from './chat-parts';
+import { asString, ChatToolCall, decoded } from './chat-parts';
 import { Span, Trace } from '../types';
 import { isObject, Obj } from '../util';
 
@@ -22,13 +22,13 @@ function definition(t: unknown): ToolDefinition | undefined {
     return undefined;
   }
   const fn = isObject(o.function) ? o.function : o; // OpenAI chat nests {type: function, function: {...}}
-  const name = str(fn.name) ?? (typeof o.type === 'string' && o.type !== 'function' ? o.type : undefined);
+  const name = asString(fn.name) ?? (typeof o.type === 'string' && o.type !== 'function' ? o.type : undefined);
   if (!name) {
     return undefined;
   }
   return {
     name,
-    description: str(fn.description),
+    description: asString(fn.description),
     parameters: fn.parameters ?? fn.input_schema ?? fn.inputSchema ?? fn.parametersJsonSchema
   };
 }
@@ -105,7 +105,7 @@ function callIdOf(s: Span): string | undefined {
     }
   }
   const inputs = decoded(s.inputs);
-  return isObject(inputs) ? str(inputs.tool_call_id) ?? str(inputs.call_id) : undefined;
+  return isObject(inputs) ? asString(inputs.tool_call_id) ?? asString(inputs.call_id) : undefined;
 }
 
 function toolNameOf(s: Span): string {

@@ -3,7 +3,7 @@
  * result must be exactly what a fresh parse gives, and changed spans must
  * never come back stale.
  */
-import { sameJson } from '../../../src/model/formats/span-memo';
+import { sameJson } from '../../../src/model/util';
 import { parseOne } from '../../helpers/fixtures';
 
 const enc = (v: unknown) => JSON.stringify(v);
