@@ -34,9 +34,9 @@ export type TimeWindow = readonly [number, number];
  * A scale from [0, duration] ms — or from a zoom window — to [0, 100] %.
  * A zero-length trace or window still gets a usable domain.
  */
-export function createTimeScale(duration: number, window?: TimeWindow | null): TimeScale {
-  if (window && Number.isFinite(window[0]) && Number.isFinite(window[1]) && window[1] > window[0]) {
-    return scaleLinear().domain([window[0], window[1]]).range([0, 100]).clamp(true);
+export function createTimeScale(duration: number, zoom?: TimeWindow | null): TimeScale {
+  if (zoom && Number.isFinite(zoom[0]) && Number.isFinite(zoom[1]) && zoom[1] > zoom[0]) {
+    return scaleLinear().domain([zoom[0], zoom[1]]).range([0, 100]).clamp(true);
   }
   const end = Number.isFinite(duration) && duration > 0 ? duration : 1;
   return scaleLinear().domain([0, end]).range([0, 100]).clamp(true);
