@@ -32,7 +32,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this._mimeType = options.mimeType;
     this._maxVisibleRows = options.maxVisibleRows;
     this._snapshot = options.snapshot === true;
-    // Message text as markdown through JupyterLab's parser and sanitizer (tree/markdown.ts).
+    // Message text as markdown through JupyterLab's parser and sanitizer (markdownRenderer).
     this._markdown = markdownRenderer(options);
     this._unsubscribe = onSettingsChanged(this._onSettings);
     this.addClass('nbtrace-root');

@@ -1,3 +1,7 @@
-import './base.css';
+import './trace.css';
+import './tree.css';
+import './common.css';
+import './tools.css';
 import './detail.css';
+import './genai.css';
 import './compare.css';

@@ -1,6 +1,6 @@
 /**
  * A block of untrusted text in the detail panel: markdown (through
- * markdown.ts: JupyterLab's parser and sanitizer) or raw text, long blocks
+ * markdownRenderer: JupyterLab's parser and sanitizer) or raw text, long blocks
  * folded with "show all", and a copy button. The plain text is put in first,
  * so the block is never empty while markdown renders, nor when it fails.
  */

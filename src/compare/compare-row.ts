@@ -40,7 +40,7 @@ interface Parts {
 
 const partsOf = new WeakMap<HTMLElement, Parts>();
 
-/** `nbtrace-row` so the main tree's input handling (tree-input.ts) finds it. */
+/** `nbtrace-row` so the main tree's input handling (TreeInput) finds it. */
 export function createCompareRow(): HTMLElement {
   const row = document.createElement('div');
   row.className = 'nbtrace-row nbtrace-compare-row';

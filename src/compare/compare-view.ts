@@ -1,15 +1,15 @@
 /**
  * Two traces compared in one output: a header with both traces' totals and
- * the change, one virtualized ARIA tree of the aligned spans (model/compare.ts)
+ * the change, one virtualized ARIA tree of the aligned spans (compareTraces)
  * with each span's time in A and B, the delta, the token delta and status
  * changes, and below it the details of the selected span in A and in B side
- * by side (detail.ts's panel, twice).
+ * by side (the detail panel, twice).
  *
  * A row stands for a span and its counterpart. Clicking a row's A or B
  * duration picks that side; the other side is its counterpart, highlighted
  * in the row (class `nbtrace-compare-counterpart`) and named in the row's
- * description ("matched with B: search"). The keyboard is the main tree's
- * (tree-input.ts + keyboard.ts) through stand-in spans (compare-rows.ts).
+ * description ("matched with B: search"). The tree is the main view's
+ * (TreePane) over stand-in spans (compareTree).
  * Plain DOM, testable in jsdom.
  */
 import { el } from '../common/dom';

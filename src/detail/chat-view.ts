@@ -1,9 +1,9 @@
 /**
  * The Chat tab of an LLM span: the tools it was offered, then one block per
  * message with its role, its thinking (folded), its text (markdown or raw,
- * text-block.ts), its images (inline data URLs only) and its tool calls
+ * textBlock), its images (inline data URLs only) and its tool calls
  * (name, JSON arguments, and a link to the span that ran the tool).
- * The model is model/chat.ts and model/tools.ts.
+ * The model is chatOf and toolsOf.
  */
 import { ChatImage, ChatMessage, ChatView } from '../model/genai/chat';
 import { ToolDefinition, toolSpanFor } from '../model/genai/tools';
@@ -32,7 +32,7 @@ function image(img: ChatImage): HTMLElement {
   if (img.dataUrl) {
     const tag = el('img', 'nbtrace-chat-image');
     tag.alt = 'image from the trace';
-    tag.src = img.dataUrl; // checked data:image URL (chat-parts.ts): nothing is fetched
+    tag.src = img.dataUrl; // a data:image URL the model checked: nothing is fetched
     return tag;
   }
   // Not inline: say where it is, never load it.

@@ -1,7 +1,7 @@
 /**
  * Retrieved documents in the detail panel: one item per document with its
  * id and score, a bounded text preview ("show all") and its metadata. Text
- * only (model/documents.ts gives the list).
+ * only (documentsOf gives the list).
  */
 import { RetrievedDocument } from '../model/genai/documents';
 import { el, foldedText } from '../common/dom';

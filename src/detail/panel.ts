@@ -3,7 +3,7 @@
  * facts (times, model, tokens, cost, ids), then tabs: Chat (LLM spans),
  * Documents (retrievers), Inputs / Outputs, Attributes, Events. Only the open
  * tab is built. All payload text is written as text, or as sanitized
- * markdown (markdown.ts).
+ * markdown (markdownRenderer).
  */
 import { chatOf } from '../model/genai/chat';
 import { documentsOf } from '../model/genai/documents';
@@ -232,6 +232,6 @@ export function sameDetail(prev: Span | null, prevSignature: string | null | und
   if (prevSignature === undefined || detailSignature(next) !== prevSignature) {
     return false;
   }
-  // A live snapshot reuses an unchanged span's attributes object (model/span-memo.ts): then no walk.
+  // A live snapshot reuses an unchanged span's attributes object (memoParse): then no walk.
   return !prev || !next || prev.attributes === next.attributes || sameJson(prev.attributes, next.attributes);
 }

@@ -2,11 +2,10 @@
  * A trace as one self-contained HTML file: the page template and the rules
  * that fill it. Pure string assembly, no DOM, no JupyterLab.
  *
- * One source of truth: HTML_TEMPLATE below. The standalone build
- * (scripts/build-standalone.mjs) writes it next to the viewer bundle as
- * `nbtrace-standalone.template.html`, which Python's `nbtrace.to_html`
- * (python/nbtrace/html.py) fills with the same rules as fillTemplate here;
- * tests/tree/export-html.test.ts checks that both give the same bytes.
+ * One source of truth: HTML_TEMPLATE below. The standalone build script
+ * writes it next to the viewer bundle as STANDALONE_TEMPLATE, which Python's
+ * `nbtrace.to_html` fills with the same rules as fillTemplate here; a test
+ * checks that both give the same bytes.
  *
  * The page loads nothing: the viewer bundle and the data are inline, and a
  * Content-Security-Policy forbids any request (images only as data: URLs).

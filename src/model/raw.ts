@@ -1,7 +1,7 @@
 /**
  * The intermediate shape every format parser produces: a flat list of spans
  * with absolute nanosecond times as BigInt (epoch ns exceed 2^53). One shared
- * builder (build.ts) turns it into the Trace tree.
+ * builder (buildTrace) turns it into the Trace tree.
  */
 import { Cost, SpanStatus, TokenUsage, TraceFormat, TraceState } from './types';
 
@@ -31,7 +31,7 @@ export interface RawSpan {
   /**
    * Fields the builder derives from the attributes alone, filled on first
    * build: a live trace's unchanged spans come back as the same RawSpan
-   * (span-memo.ts), so each snapshot does not derive them again.
+   * (memoParse), so each snapshot does not derive them again.
    */
   derived?: DerivedFields;
 }

@@ -2,8 +2,8 @@
  * The comparison as a tree the span-tree machinery can walk.
  *
  * Each aligned node becomes a stand-in Span whose id is the node's key, so
- * the main tree's expansion state (state.ts), visible rows (rows.ts:
- * buildRows, revealSpan) and keyboard handling (tree-input.ts, keyboard.ts)
+ * the main tree's expansion state (ExpansionState), visible rows (buildRows,
+ * revealSpan) and keyboard handling (TreeInput, keyAction)
  * work on the comparison unchanged. The stand-ins carry only what those read
  * (id, parent, name, children, depth); `nodeOf` leads back to the node.
  */

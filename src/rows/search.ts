@@ -76,7 +76,7 @@ export function valueText(v: unknown): string {
 }
 
 // The attribute part of a span's text, by attributes object: a live update
-// reuses the attributes of unchanged spans (model/span-memo.ts), so their
+// reuses the attributes of unchanged spans (memoParse), so their
 // text is not rebuilt for every snapshot.
 const attributeTextOf = new WeakMap<object, string>();
 

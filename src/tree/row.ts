@@ -14,7 +14,7 @@ import { BarGeometry, barGeometry, TimeScale } from '../rows/timeline';
 
 /**
  * Indentation stops growing past this depth; a depth badge shows the real
- * level. The row sets `--nbtrace-indent` (0..16); style/base.css turns it into
+ * level. The row sets `--nbtrace-indent` (0..16); the stylesheet turns it into
  * padding that never takes more than 30 % of the label column, so the name of
  * the deepest span stays visible in a narrow output.
  */

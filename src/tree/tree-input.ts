@@ -1,8 +1,8 @@
 /**
- * Mouse and keyboard on the tree element of a TraceView: clicks select or
- * toggle, keys follow the WAI-ARIA tree pattern (keyboard.ts), printable
+ * Mouse and keyboard on a tree element (TreePane's): clicks select or
+ * toggle, keys follow the WAI-ARIA tree pattern (keyAction), printable
  * characters jump to the next span whose name starts with them (type-ahead),
- * "/" goes to the search box. Acts only through the view's public methods.
+ * "/" goes to the search box. Acts only through its target's public methods.
  */
 import { Span, Trace } from '../model/types';
 import { applyKeyAction, keyAction, typeAheadIndex } from '../rows/keyboard';

@@ -226,7 +226,7 @@ describe('CompareRenderer', () => {
   });
 });
 
-describe('compare-format', () => {
+describe('compare labels', () => {
   it('signs, percentages and trends', () => {
     expect(formatDeltaMs(120)).toBe('+120 ms');
     expect(formatDeltaMs(-1500)).toBe('\u22121.5 s');

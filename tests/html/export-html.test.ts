@@ -1,5 +1,5 @@
 /**
- * The exported HTML page (src/export-html.ts): escaping, the template and
+ * The exported HTML page (HTML_TEMPLATE, fillTemplate): escaping, the template and
  * Python's copy of the rules (python/nbtrace/html.py gives the same bytes),
  * and the standalone viewer (src/standalone.ts) rendering the embedded data.
  */

@@ -1,5 +1,5 @@
 /**
- * Alignment and deltas of two traces (src/model/compare.ts), on hand-made
+ * Alignment and deltas of two traces (compareTraces), on hand-made
  * traces whose answers are worked out by hand; plus the compare payload and
  * a cross-check with the Python summary (nbtrace.compare).
  */

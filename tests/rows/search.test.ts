@@ -1,5 +1,5 @@
 /**
- * Search (query parsing, matching, highlighting), insight (errors below, self
+ * Search (query parsing, matching, highlighting), trace facts (errors below, self
  * time, next error) and their use in the TraceView: hand-computed cases.
  */
 import { Trace } from '../../src/model/types';
@@ -101,7 +101,7 @@ describe('highlightRanges', () => {
   });
 });
 
-describe('insight', () => {
+describe('trace facts', () => {
   it('self time subtracts the union of the children, clipped to the span', () => {
     const t = trace();
     const by = (id: string) => t.byId.get(spanHex(id))!;

@@ -118,7 +118,7 @@ function traceState(v: unknown): TraceState | undefined {
   return s === 'OK' || s === 'ERROR' || s === 'IN_PROGRESS' ? s : undefined;
 }
 
-/** Span parses of the live traces seen last (see span-memo.ts). */
+/** Span parses of the live traces seen last (see memoParse). */
 const liveMemo = new SpanMemo<ParsedSpan>();
 
 function parseSpanList(

@@ -2,8 +2,8 @@
  * One chat message of any provider's shape → ChatMessage: its text, its
  * thinking, its images and its tool calls. Content parts come as OpenAI
  * chat / Responses API parts, Anthropic blocks, OTel GenAI parts, Gemini parts
- * or LangChain dicts. Pure (no DOM); text stays text. chat.ts finds the
- * messages in a span; this file reads one.
+ * or LangChain dicts. Pure (no DOM); text stays text. chatOf finds the
+ * messages in a span; toMessage reads one.
  */
 import { decodeJson } from '../attributes';
 import { isObject, Obj } from '../util';

@@ -9,7 +9,7 @@
  *   completions (also streamed chunks), OpenAI Responses API, Anthropic
  *   messages, Gemini, LangChain (message dicts, `generations`), MLflow
  *   `mlflow.chat.messages`.
- * Pure (no DOM); text stays text. One message is read by chat-parts.ts.
+ * Pure (no DOM); text stays text. One message is read by toMessage.
  */
 import { asString, ChatMessage, ChatToolCall, contentText, decoded, messages, toMessage } from './chat-parts';
 import { setKey } from '../attributes';

@@ -1,5 +1,5 @@
 /**
- * Live snapshots reuse the parse of unchanged spans (span-memo.ts): the
+ * Live snapshots reuse the parse of unchanged spans (memoParse): the
  * result must be exactly what a fresh parse gives, and changed spans must
  * never come back stale.
  */
