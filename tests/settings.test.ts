@@ -1,11 +1,13 @@
 /**
- * Settings: bad values fall back to defaults, and a change applies to the
- * traces already on screen (row height, tree height, timeline, expansion
- * defaults, traces per output).
+ * Settings: the schema's defaults are the viewer's, bad values fall back to
+ * defaults, and a change applies to the traces already on screen (row height,
+ * tree height, timeline, expansion defaults, traces per output).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { MIME_TYPE, TraceRenderer } from '../src/renderer';
-import { applySettings, DEFAULT_SETTINGS, getSettings } from '../src/settings';
+import { applySettings, DEFAULT_SETTINGS, getSettings, rowHeightFor } from '../src/settings';
 import { otlpDoc, SpanSpec } from './helpers/synthetic';
 
 function renderer(): TraceRenderer {
@@ -38,6 +40,17 @@ afterEach(() => {
 });
 
 describe('settings', () => {
+  it("the schema's defaults are the viewer's defaults (JupyterLab needs them in both places)", () => {
+    const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'schema', 'plugin.json'), 'utf-8')) as {
+      properties: Record<string, { default: unknown }>;
+    };
+    const fromSchema = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, v.default]));
+    expect(fromSchema).toEqual(DEFAULT_SETTINGS);
+    expect(schema.properties.rowDensity.default).toBe('comfortable');
+    expect(rowHeightFor('comfortable')).toBe(24);
+    expect(rowHeightFor('compact')).toBe(20);
+  });
+
   it('bad values fall back to the defaults', () => {
     applySettings({ defaultExpandDepth: -1, maxVisibleRows: 0, rowDensity: 'huge', timelineVisible: 'yes', maxTracesPerOutput: 2.7 });
     expect(getSettings()).toEqual({ ...DEFAULT_SETTINGS, maxTracesPerOutput: 2 });

@@ -58,7 +58,11 @@ sys.path.insert(0, _source_dir())
 os.environ.setdefault("IPYTHONDIR", tempfile.mkdtemp(prefix="nbtrace-bench-ipython-"))
 
 import nbtrace  # noqa: E402
-from nbtrace import _display  # noqa: E402
+try:  # where the live display gets its bundle and publishes (since the layout step)
+    from nbtrace._notebook import kernel as _kernel, live as _bundle_user  # noqa: E402
+except ImportError:  # an older checkout (--src): both in one module
+    from nbtrace import _display as _kernel  # noqa: E402
+    _bundle_user = _kernel
 
 now_ns = time.perf_counter_ns
 
@@ -227,7 +231,7 @@ def install_fake_kernel():
                                "version": "5.3"}})
     shell.display_pub = pub
     shell.kernel = object()  # nbtrace's in_kernel(): a shell with a kernel
-    assert _display.in_kernel()
+    assert _kernel.in_kernel()
     timed = TimedPublisher(pub.publish)
     pub.publish = timed
     return shell, socket, timed
@@ -322,11 +326,11 @@ class _Timed:
 
 def bench_latency(shell, socket, kernel, reps: dict) -> dict:
     results = {}
-    # The live listener calls _display.trace_bundle (build the bundle) and, through
-    # _display.publish_for, _display.publish (IPython display/update_display ->
-    # the kernel's display publisher, timed separately as `kernel`).
-    bundle = _Timed(_display, "trace_bundle")
-    display = _Timed(_display, "publish")
+    # The live listener calls trace_bundle (build the bundle) and, through
+    # publish_for, publish (IPython display/update_display -> the kernel's
+    # display publisher, timed separately as `kernel`).
+    bundle = _Timed(_bundle_user, "trace_bundle")
+    display = _Timed(_kernel, "publish")
     try:
         for key, shape in SHAPES.items():
             n_reps = reps[key if key in reps else "10MB"]

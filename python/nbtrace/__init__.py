@@ -31,31 +31,25 @@ the ``%nbtrace on|off|status`` line magic.
 """
 from __future__ import annotations
 
-
-try:
-    from ._version import __version__  # written by the hatchling version hook at build time
-except ImportError:  # a source tree that was never built
-    try:
-        from importlib.metadata import version as _pkg_version
-
-        __version__ = _pkg_version("nbtrace")
-    except Exception:
-        __version__ = "0.1.0"
-
 from typing import Any
 
+from . import _settings
+from ._about import __version__
+from ._documents.mlflow import trace_to_dict
+from ._notebook.bundle import MIME_TYPE, trace_bundle
+from ._notebook.live import DisplayListener
+from ._notebook.show import show
+from ._record.collector import TraceCollector, get_collector
+from ._record.context import get_current_span, wrap_context
+from ._record.decorator import trace
+from ._record.limits import configure_limits  # noqa: F401 (public; importing it makes the limits follow configure())
+from ._record.non_recording import NonRecordingSpan
+from ._record.record import TraceRecord
+from ._record.span import Span
+from ._util import NbtraceWarning
 from .client import Client
 from .compare import compare
 from .html import to_html
-from ._collector import NonRecordingSpan, TraceCollector, TraceRecord, configure_limits, get_collector
-from ._context import get_current_span, wrap_context
-from ._decorator import trace
-from . import _display
-from ._display import MIME_TYPE, show, trace_bundle
-from ._export import trace_to_dict
-from ._live import DisplayListener
-from ._span import Span
-from ._util import NbtraceWarning
 
 __all__ = [
     "Client", "MIME_TYPE", "compare", "DisplayListener", "NbtraceWarning", "NonRecordingSpan", "Span",
@@ -65,20 +59,18 @@ __all__ = [
     "unload_ipython_extension", "wrap_context", "__version__",
 ]
 
-DEFAULT_MAX_TRACES = 100  # finished traces kept (last_traces()); 10 are shown per cell
-
 
 def _install_display_listener() -> DisplayListener:
-    """The collector's display listener: created once per process. Re-importing this
-    module (``%reload_ext nbtrace``) reuses it, so traces are never displayed twice
-    and settings survive."""
+    """The collector's display listener: created once per process; it follows the
+    settings. Re-importing this module (``%reload_ext nbtrace``) reuses it, so
+    traces are never displayed twice and settings survive."""
     collector = get_collector()
     for listener in collector.listeners:
         if isinstance(listener, DisplayListener):
             return listener
     listener = DisplayListener()
+    _settings.subscribe(listener.follow)
     collector.add_listener(listener)
-    collector.max_finished_traces = DEFAULT_MAX_TRACES
     return listener
 
 
@@ -150,14 +142,14 @@ def is_enabled() -> bool:
 
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext nbtrace``: the ``%%nbtrace`` / ``%nbtrace`` magics and the cell hooks."""
-    from ._magic import load_ipython_extension as load
+    from ._notebook.magic import load_ipython_extension as load
 
     load(ipython, _display_listener)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
     """``%unload_ext nbtrace``: remove the magics (traces are still displayed)."""
-    from ._magic import unload_ipython_extension as unload
+    from ._notebook.magic import unload_ipython_extension as unload
 
     unload(ipython)
 
@@ -167,7 +159,7 @@ def configure(display: bool | None = None, max_traces: int | None = None,
               max_traces_per_cell: int | None = None, html_summary: bool | None = None,
               max_value_chars: int | None = None, max_spans_per_trace: int | None = None,
               max_events_per_span: int | None = None) -> dict:
-    """Change settings; returns the current ones.
+    """Change settings (``None`` leaves one as is); returns the current ones.
 
     ``display``: show traces in the notebook (default ``True``).
     ``live``: show a trace when its first span starts and update it in place while
@@ -186,40 +178,17 @@ def configure(display: bool | None = None, max_traces: int | None = None,
     spans run but are not recorded; the root's ``nbtrace.dropped_spans`` attribute and the trace
     metadata ``nbtrace.droppedSpans`` count them (the viewer shows a warning). ``max_events_per_span``
     (default 1,000): later events are counted in one ``nbtrace.dropped_events`` event.
-    The returned dict also says whether tracing is on (``"tracing"``, see :func:`disable`).
+
+    Every value is checked before any changes: a bad one raises ``ValueError`` and
+    changes nothing. The returned dict also says whether tracing is on
+    (``"tracing"``, see :func:`disable`).
     """
-    if max_traces is not None:
-        if int(max_traces) < 1:
-            raise ValueError("nbtrace.configure: max_traces must be at least 1")
-    if max_traces_per_cell is not None:
-        if isinstance(max_traces_per_cell, bool) or int(max_traces_per_cell) != max_traces_per_cell \
-                or max_traces_per_cell < 0:
-            raise ValueError("nbtrace.configure: max_traces_per_cell must be a whole number >= 0")
-    if update_interval is not None:
-        interval = float(update_interval)
-        if not 0 <= interval < float("inf"):
-            raise ValueError("nbtrace.configure: update_interval must be a number of seconds >= 0")
-        _display_listener.update_interval = interval
-    limits = configure_limits(max_value_chars=max_value_chars,  # validates, then sets these
-                              max_spans_per_trace=max_spans_per_trace,
-                              max_events_per_span=max_events_per_span)
-    if max_traces is not None:
-        get_collector().max_finished_traces = int(max_traces)
-    if display is not None:
-        _display_listener.enabled = bool(display)
-    if live is not None:
-        _display_listener.live = bool(live)
-    if max_traces_per_cell is not None:
-        _display_listener.max_traces_per_cell = int(max_traces_per_cell)
-    if html_summary is not None:
-        _display.HTML_SUMMARY = bool(html_summary)
-    return {"display": _display_listener.enabled, "live": _display_listener.live,
-            "update_interval": _display_listener.update_interval,
-            "max_traces": get_collector().max_finished_traces,
-            "max_traces_per_cell": _display_listener.max_traces_per_cell,
-            "html_summary": _display.HTML_SUMMARY,
-            **limits,
-            "tracing": is_enabled()}
+    settings = _settings.update(
+        display=display, max_traces=max_traces, live=live, update_interval=update_interval,
+        max_traces_per_cell=max_traces_per_cell, html_summary=html_summary,
+        max_value_chars=max_value_chars, max_spans_per_trace=max_spans_per_trace,
+        max_events_per_span=max_events_per_span)
+    return {**settings.as_dict(), "tracing": is_enabled()}
 
 
 def _jupyter_labextension_paths() -> list:

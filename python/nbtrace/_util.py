@@ -5,7 +5,7 @@ warns **once per kind of failure** (a :class:`NbtraceWarning`) and never raises
 (a ``KeyboardInterrupt`` / ``SystemExit`` is never caught anywhere in nbtrace: an
 interrupt always reaches the user). The text helpers below never raise either:
 they turn any object into bounded, valid-UTF-8 text for names, keys, messages and
-the markers that say what was cut (the limits live in :mod:`nbtrace._serialize`).
+the markers that say what was cut (the limits live in the serializer).
 """
 from __future__ import annotations
 

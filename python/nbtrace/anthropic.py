@@ -26,8 +26,8 @@ from typing import Any
 import anthropic  # the SDK (this module is nbtrace.anthropic; absolute imports find the real one)
 from anthropic.resources import messages as _messages
 
-from . import _autolog_util as util
-from ._autolog_util import Call, Endpoint, get
+from ._integrations import autolog as util
+from ._integrations.autolog import Call, Endpoint, get
 from ._util import report_internal_error
 
 __all__ = ["autolog"]

@@ -36,10 +36,11 @@ import threading
 import weakref
 from typing import Any
 
-from ._collector import TraceCollector, TraceRecord, get_collector
-from ._export import trace_to_dict
-from ._serialize import dumps
-from ._span import Span
+from ._documents.mlflow import trace_to_dict
+from ._record.collector import TraceCollector, get_collector
+from ._record.record import TraceRecord
+from ._record.serialize import dumps
+from ._record.span import Span
 
 __all__ = ["Client", "UnknownIdError"]
 

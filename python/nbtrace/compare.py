@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import _display
-from ._export import _format_duration, _num, _otlp_spans, _stats
+from ._documents.summary import format_duration, number, otlp_document_spans, trace_stats
+from ._notebook import kernel
+from ._notebook.show import json_safe, to_document
 
 COMPARE_MIME_TYPE = "application/vnd.nbtrace.compare+json"
 COMPARE_VERSION = 1
@@ -28,7 +29,7 @@ def _retitle(exc: Exception) -> Exception:
 
 def _documents(x: Any) -> list:
     try:
-        doc = _display._to_document(x)
+        doc = to_document(x)
     except (TypeError, ValueError) as exc:
         raise _retitle(exc) from exc
     return doc if isinstance(doc, list) else [doc]
@@ -61,7 +62,7 @@ def _mlflow_rows(spans: list) -> list:
         rows.append((s.get("span_id") or context.get("span_id"),
                      s.get("parent_span_id") or s.get("parent_id"),
                      str(s.get("name", "")),
-                     _num(s.get("start_time_unix_nano", s.get("start_time")))))
+                     number(s.get("start_time_unix_nano", s.get("start_time")))))
     return rows
 
 
@@ -71,7 +72,7 @@ def _jaeger_rows(doc: dict) -> list:
         for s in (t or {}).get("spans") or [] if isinstance(t, Mapping) else []:
             refs = [r for r in s.get("references") or [] if isinstance(r, Mapping)]
             parent = next((r.get("spanID") for r in refs if r.get("refType") == "CHILD_OF"), None)
-            rows.append((s.get("spanID"), parent, str(s.get("operationName", "")), _num(s.get("startTime"))))
+            rows.append((s.get("spanID"), parent, str(s.get("operationName", "")), number(s.get("startTime"))))
         break  # the first trace of a Jaeger document, as compared
     return rows
 
@@ -82,7 +83,7 @@ def _span_rows(doc: Any) -> list:
         return []
     if "resourceSpans" in doc:
         return [(s.get("spanId"), s.get("parentSpanId"), str(s.get("name", "")),
-                 _num(s.get("startTimeUnixNano"))) for s in _otlp_spans(doc)]
+                 number(s.get("startTimeUnixNano"))) for s in otlp_document_spans(doc)]
     data = doc.get("data")
     if isinstance(data, list):
         return _jaeger_rows(doc)
@@ -172,14 +173,14 @@ def _side(label: str, stats: tuple) -> str:
     ms = stats[4]
     facts = [f"{n_spans} span{'s' if n_spans != 1 else ''}"]
     if ms is not None:
-        facts.append(_format_duration(ms))
+        facts.append(format_duration(ms))
     return f"{label} {name!r} ({', '.join(facts)})" if name else f"{label} ({', '.join(facts)})"
 
 
 def summarize_comparison(doc_a: Any, doc_b: Any, names: tuple = ("A", "B")) -> str:
     """``compare A 'agent' (12 spans, 1.20 s) vs B 'agent' (15 spans, 1.50 s): 10 matched, 5 added, 2 removed``."""
     try:
-        sa, sb = _stats(doc_a), _stats(doc_b)
+        sa, sb = trace_stats(doc_a), trace_stats(doc_b)
         text = f"compare {_side(names[0], sa)} vs {_side(names[1], sb)}"
     except Exception:
         return f"compare {names[0]} vs {names[1]}"
@@ -188,7 +189,7 @@ def summarize_comparison(doc_a: Any, doc_b: Any, names: tuple = ("A", "B")) -> s
         text += f": {matched} matched, {added} added, {removed} removed"
         if sa[4] is not None and sb[4] is not None:
             delta = sb[4] - sa[4]
-            text += f"; {'+' if delta >= 0 else '-'}{_format_duration(abs(delta))} in {names[1]}"
+            text += f"; {'+' if delta >= 0 else '-'}{format_duration(abs(delta))} in {names[1]}"
     except Exception:
         pass
     return text
@@ -205,7 +206,7 @@ def compare_bundle(a: Any, b: Any = None, *, names: Any = ("A", "B")) -> dict:
         doc_a, doc_b = docs
     else:
         doc_a, doc_b = _one_document(a, "a"), _one_document(b, "b")
-    doc_a, doc_b = _display._json_safe(doc_a), _display._json_safe(doc_b)
+    doc_a, doc_b = json_safe(doc_a), json_safe(doc_b)
     payload = {"version": COMPARE_VERSION, "names": list(labels), "traces": [doc_a, doc_b]}
     return {COMPARE_MIME_TYPE: payload, "text/plain": summarize_comparison(doc_a, doc_b, labels)}
 
@@ -224,7 +225,7 @@ def compare(a: Any, b: Any = None, *, names: Any = ("A", "B")) -> dict | None:
     returns the MIME bundle. Invalid input raises ``TypeError``/``ValueError``.
     """
     bundle = compare_bundle(a, b, names=names)
-    if _display.in_kernel():
-        _display.publish(bundle)
+    if kernel.in_kernel():
+        kernel.publish(bundle)
         return None
     return bundle

@@ -9,7 +9,7 @@
     nx.otlp("http://localhost:4318", traces=nbtrace.get_collector().finished_traces())
     exporter = nx.otlp("http://localhost:4318")        # from now on: each trace as it finishes
 
-The spans are the same everywhere (see :mod:`nbtrace._otlp` for the attribute
+The spans are the same everywhere (see ``document_json`` for the attribute
 mapping: ``mlflow.*`` values stay JSON text, as MLflow's own OTLP exporter sends
 them; other attributes are sent typed). Export never touches the notebook view:
 a trace that fails to export still shows and stays in ``get_last_trace()``.
@@ -32,9 +32,9 @@ import warnings
 import weakref
 from typing import Any
 
-from ._collector import get_collector
-from ._otlp import document_json, otlp_spans, request_proto
-from ._otlp_http import post, request_headers, require_proto, traces_url
+from ._documents.otlp import document_json, otlp_spans, request_proto
+from ._documents.otlp_http import post, request_headers, require_proto, traces_url
+from ._record.collector import get_collector
 from ._util import NbtraceWarning, logger, report_internal_error
 
 __all__ = ["ExportResult", "OTLPExporter", "load_jsonl", "otlp", "to_jsonl", "to_otlp_json"]

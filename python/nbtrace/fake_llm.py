@@ -36,7 +36,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from . import _fake_llm_shapes as shapes
+from ._integrations import fake_llm_shapes as shapes
 
 __all__ = ["FakeLLMServer", "Reply"]
 

@@ -20,8 +20,9 @@ import re
 from pathlib import Path
 from typing import Any, Union
 
-from ._display import MIME_TYPE, show_bundle
-from ._export import summarize
+from ._documents.summary import summarize
+from ._notebook.bundle import MIME_TYPE
+from ._notebook.show import show_bundle
 
 STATIC = Path(__file__).with_name("static")
 BUNDLE_FILE = "nbtrace-standalone.js"

@@ -35,14 +35,14 @@ import threading
 import weakref
 from typing import Any, Callable
 
-from . import _display
-from ._collector import TraceCollector, get_collector
-from ._context import _current_span
-from ._langchain_convert import (convert, document_dict, llm_result_dict, message_dict,
+from ._integrations.langchain_convert import (convert, document_dict, llm_result_dict, message_dict,
                                  model_attributes, retry_attributes, run_attributes, run_name,
                                  token_usage, tool_inputs)
-from ._serialize import dumps
-from ._span import Span
+from ._notebook import kernel
+from ._record.collector import TraceCollector, get_collector
+from ._record.context import _current_span
+from ._record.serialize import dumps
+from ._record.span import Span
 from ._util import report_internal_error
 
 try:  # subclass LangChain's handler when it is there (isinstance checks, defaults)
@@ -90,7 +90,7 @@ def _install_cell_hook() -> None:
     """In a kernel, register :func:`_cell_ended` (once) as a ``post_run_cell`` hook."""
     global _cell_hook_shell
     try:
-        shell = _display.get_shell()
+        shell = kernel.get_shell()
         if shell is None or getattr(shell, "kernel", None) is None:
             return
         with _cell_hook_lock:

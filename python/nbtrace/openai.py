@@ -24,8 +24,8 @@ import importlib
 
 import openai  # the SDK (this module is nbtrace.openai; absolute imports find the real one)
 
-from . import _autolog_util as util
-from ._autolog_util import Endpoint, get
+from ._integrations import autolog as util
+from ._integrations.autolog import Endpoint, get
 
 __all__ = ["autolog"]
 

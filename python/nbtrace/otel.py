@@ -43,7 +43,7 @@ import threading
 import warnings
 from typing import Any
 
-from ._collector import get_collector
+from ._record.collector import get_collector
 from ._util import NbtraceWarning
 
 __all__ = ["NbtraceSpanProcessor", "NbtraceTracerProvider", "instrument", "uninstrument"]
@@ -56,7 +56,7 @@ _replaced: list = []  # [previous global provider] after instrument(override=Tru
 
 def _api() -> Any:
     try:
-        from . import _otel_api
+        from ._integrations import otel_api as _otel_api
     except ImportError as exc:
         raise ImportError("nbtrace.otel needs the OpenTelemetry API: pip install opentelemetry-api"
                           ) from exc
@@ -64,7 +64,7 @@ def _api() -> Any:
 
 
 def _install_parent_hook() -> None:
-    from ._otel_parents import parent_hook
+    from ._integrations.otel_parents import parent_hook
 
     get_collector().parent_hook = parent_hook
 
@@ -130,7 +130,7 @@ def _add_processor(sdk_provider: Any) -> Any:
     if entry is not None and entry[0] is sdk_provider:
         entry[1].enabled = True
         return sdk_provider
-    from ._otel_sdk import make_processor
+    from ._integrations.otel_sdk import make_processor
 
     processor = make_processor()
     sdk_provider.add_span_processor(processor)
@@ -148,7 +148,7 @@ def uninstrument() -> None:
     with _lock:
         collector = get_collector()
         if collector.parent_hook is not None and getattr(collector.parent_hook, "__module__", "") \
-                == "nbtrace._otel_parents":
+                == "nbtrace._integrations.otel_parents":
             collector.parent_hook = None
         if _provider is not None:
             _provider.enabled = False
@@ -167,7 +167,7 @@ def __getattr__(name: str) -> Any:
     if name == "NbtraceTracerProvider":
         return _api().NbtraceTracerProvider
     if name == "NbtraceSpanProcessor":
-        from ._otel_sdk import NbtraceSpanProcessor
+        from ._integrations.otel_sdk import NbtraceSpanProcessor
 
         return NbtraceSpanProcessor
     raise AttributeError(f"module 'nbtrace.otel' has no attribute {name!r}")

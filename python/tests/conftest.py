@@ -9,7 +9,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # python/ → import nbtrace from source
 
 import nbtrace  # noqa: E402
-from nbtrace import _display, _util  # noqa: E402
+from nbtrace import _util  # noqa: E402
+from nbtrace._notebook import kernel  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +37,9 @@ def _fresh_state():
 def displayed(monkeypatch):
     """Pretend to be in a kernel; collect (bundle, display_id, update) per publish."""
     calls = []
-    monkeypatch.setattr(_display, "in_kernel", lambda: True)
+    monkeypatch.setattr(kernel, "in_kernel", lambda: True)
     monkeypatch.setattr(
-        _display, "publish",
+        kernel, "publish",
         lambda bundle, display_id=None, update=False: calls.append((bundle, display_id, update)))
     return calls
 

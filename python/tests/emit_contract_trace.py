@@ -11,7 +11,7 @@ The TypeScript contract test runs this (no IPython needed) and parses stdout:
 The trace: agent (AGENT) → plan (CHAIN) → llm_call (LLM, token usage) · a failing
 tool (TOOL, ERROR, caught by the caller) · an async retriever (RETRIEVER) · a
 streaming generator (LLM) — plus a non-ASCII input and ints beyond 2**53.
-It uses the same code path as the notebook display: ``nbtrace._display.trace_bundle``.
+It uses the same code path as the notebook display: ``trace_bundle``.
 
 ``--running`` prints what a live display shows mid-run instead: state
 ``IN_PROGRESS``; ``agent`` and ``llm_call`` running (``end_time_unix_nano: null``,
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import nbtrace  # noqa: E402
 
-from nbtrace._display import MIME_TYPE, trace_bundle  # noqa: E402
+from nbtrace._notebook.bundle import MIME_TYPE, trace_bundle  # noqa: E402
 
 BIG_INT = 2 ** 64 + 1  # not representable as a JS number
 

@@ -213,7 +213,7 @@ def test_generator_throw_is_handled_by_inner_generator():
 
 
 def test_generator_outputs_are_bounded():
-    from nbtrace import _decorator
+    from nbtrace._record import decorator as _decorator
 
     @nbtrace.trace
     def many():

@@ -9,7 +9,7 @@ import pytest
 from conftest import attr, b64, spans_by_name
 
 import nbtrace
-from nbtrace._display import MIME_TYPE, trace_bundle
+from nbtrace._notebook.bundle import MIME_TYPE, trace_bundle
 
 HERE = Path(__file__).resolve().parent
 SPAN_KEYS = {"trace_id", "span_id", "trace_state", "parent_span_id", "name", "start_time_unix_nano",

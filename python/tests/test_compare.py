@@ -1,7 +1,5 @@
 """nbtrace.compare: one output comparing two traces (bundle, summary, inputs, kernel)."""
 import json
-import os
-from pathlib import Path
 
 import pytest
 from conftest import kernel_env

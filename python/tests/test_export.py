@@ -16,8 +16,8 @@ from otlp_receiver import OTLPReceiver, closed_port_url
 import nbtrace
 from nbtrace import NbtraceWarning
 from nbtrace import export as nx
-from nbtrace._display import show_bundle
-from nbtrace._otlp import otlp_spans, request_proto
+from nbtrace._notebook.show import show_bundle
+from nbtrace._documents.otlp import otlp_spans, request_proto
 
 FIXTURES = FIXTURES_ROOT / "mlflow"
 ATTRS = {"model": "fake-gpt", "temperature": 0.7, "max_tokens": 256, "stream": False,

@@ -16,10 +16,10 @@ import pytest
 from conftest import attr
 
 import nbtrace
-from nbtrace import _decorator, _serialize
-from nbtrace._display import MIME_TYPE, trace_bundle
-from nbtrace._export import summarize
-from nbtrace._serialize import dumps, to_jsonable
+from nbtrace._record import inputs as _inputs, serialize as _serialize
+from nbtrace._notebook.bundle import MIME_TYPE, trace_bundle
+from nbtrace._documents.summary import summarize
+from nbtrace._record.serialize import dumps, to_jsonable
 
 # ---------------------------------------------------------------- inputs plan
 
@@ -83,10 +83,10 @@ def test_inputs_plan_matches_signature_bind(func):
         signature = inspect.signature(func)
     except (TypeError, ValueError):
         signature = None
-    plan = _decorator._InputsPlan(signature)
+    plan = _inputs.InputsPlan(signature)
     for args in CALLS:
         for kwargs in KWARGS:
-            expected = _decorator._capture_inputs(signature, args, dict(kwargs))
+            expected = _inputs.capture_inputs(signature, args, dict(kwargs))
             got = plan.inputs(args, dict(kwargs))
             assert got == expected, (args, kwargs)
             assert list(got) == list(expected), (args, kwargs)  # same order too

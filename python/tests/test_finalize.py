@@ -7,7 +7,7 @@ from conftest import spans_by_name
 from test_live import Harness, assert_final
 
 import nbtrace
-from nbtrace._live import cell_end_message
+from nbtrace._notebook.live import cell_end_message
 
 
 def running(doc):

@@ -17,9 +17,11 @@ from conftest import attr, spans_by_name
 from jupyter_client.session import json_packer
 
 import nbtrace
-from nbtrace import _collector, _export, _serialize, _span, _util
-from nbtrace._collector import configure_limits
-from nbtrace._serialize import dumps, to_jsonable
+from nbtrace import _util
+from nbtrace._documents import mlflow as _export
+from nbtrace._record import collector as _collector, decorator as _decorator, serialize as _serialize, span as _span
+from nbtrace._record.limits import configure_limits
+from nbtrace._record.serialize import dumps, to_jsonable
 
 
 # ---------------------------------------------------------------- helpers
@@ -528,7 +530,8 @@ def test_broken_serializer_reports_once_per_kind_and_calls_return(monkeypatch):
     def broken(value):
         raise RuntimeError("serializer bug")
 
-    monkeypatch.setattr(_span, "dumps", broken)
+    for module in (_span, _decorator):  # the serializer as spans and @trace call it
+        monkeypatch.setattr(module, "dumps", broken)
 
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")

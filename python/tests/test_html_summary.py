@@ -5,8 +5,8 @@ import json
 import re
 
 import nbtrace
-from nbtrace import _display
-from nbtrace._html_summary import MAX_HTML_BYTES, html_summary
+from nbtrace._notebook import bundle as _bundle, show as _show
+from nbtrace._documents.html_summary import MAX_HTML_BYTES, html_summary
 
 XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
 
@@ -51,7 +51,7 @@ def make_trace():
 
 
 def test_finished_trace_bundle_has_an_escaped_static_summary():
-    bundle = _display.trace_bundle(make_trace())
+    bundle = _bundle.trace_bundle(make_trace())
     markup = bundle["text/html"]
     doc = parse(markup)
     assert doc.tags <= {"div", "b", "table", "thead", "tbody", "tr", "th", "td"}
@@ -69,9 +69,9 @@ def test_finished_trace_bundle_has_an_escaped_static_summary():
 
 def test_a_running_trace_has_no_static_summary_until_it_ends():
     with nbtrace.start_span("root") as span:
-        running = _display.trace_bundle(span._trace)
+        running = _bundle.trace_bundle(span._trace)
         assert "text/html" not in running
-    assert "text/html" in _display.trace_bundle(span._trace)
+    assert "text/html" in _bundle.trace_bundle(span._trace)
 
 
 def test_summary_is_bounded_for_huge_traces():
@@ -79,19 +79,19 @@ def test_summary_is_bounded_for_huge_traces():
         for i in range(5000):
             with nbtrace.start_span(f"step {i} " + "x" * 500):
                 pass
-    bundle = _display.trace_bundle(nbtrace.get_collector().last_finished_trace())
+    bundle = _bundle.trace_bundle(nbtrace.get_collector().last_finished_trace())
     markup = bundle["text/html"]
     assert len(markup.encode("utf-8")) <= MAX_HTML_BYTES
-    assert len(markup) < 0.05 * len(json.dumps(bundle[_display.MIME_TYPE]))
+    assert len(markup) < 0.05 * len(json.dumps(bundle[_bundle.MIME_TYPE]))
     assert "more spans" in markup
 
 
 def test_can_be_turned_off_and_show_uses_it_too():
     doc = nbtrace.trace_to_dict(make_trace())
-    assert "text/html" in _display.show_bundle(doc)
+    assert "text/html" in _show.show_bundle(doc)
     assert nbtrace.configure(html_summary=False)["html_summary"] is False
-    assert "text/html" not in _display.show_bundle(doc)
-    assert "text/html" not in _display.trace_bundle(nbtrace.get_collector().last_finished_trace())
+    assert "text/html" not in _show.show_bundle(doc)
+    assert "text/html" not in _bundle.trace_bundle(nbtrace.get_collector().last_finished_trace())
 
 
 def test_other_formats_and_junk_give_no_html():

@@ -2,7 +2,6 @@
 one display_data, then update_display_data with the same display_id, all sent for
 the running cell's execute_request (even from the timer thread); interrupts and
 errors leave no span running."""
-import os
 import time
 from pathlib import Path
 

@@ -7,16 +7,14 @@ notebook that exercises everything end to end.
 """
 import asyncio
 import json
-import os
 import warnings
-from pathlib import Path
 
 import pytest
 from conftest import FIXTURES_ROOT, kernel_env
 
 import nbtrace
 from nbtrace import DisplayListener, NonRecordingSpan, Span, TraceCollector
-from nbtrace._live import overflow_text
+from nbtrace._notebook.cells import overflow_text
 
 MIME = nbtrace.MIME_TYPE
 
@@ -213,9 +211,9 @@ def test_configure_max_traces_per_cell():
 
 
 def test_the_process_display_listener_caps_cells(displayed, monkeypatch):
-    from nbtrace import _display
+    from nbtrace._notebook import kernel
 
-    monkeypatch.setattr(_display, "kernel_parent", lambda: {"msg_id": "cell-x"})
+    monkeypatch.setattr(kernel, "kernel_parent", lambda: {"msg_id": "cell-x"})
     nbtrace.configure(max_traces_per_cell=2, live=False)
     for i in range(5):
         with nbtrace.start_span(f"t{i}"):
@@ -356,7 +354,7 @@ def test_disabled_tracing_shows_nothing(displayed):
 
 # ---------------------------------------------------------------- magics (no kernel)
 def test_parse_cell_args():
-    from nbtrace._magic import parse_cell_args
+    from nbtrace._notebook.magic import parse_cell_args
 
     assert parse_cell_args("") == ("cell", "UNKNOWN")
     assert parse_cell_args("agent --type agent") == ("agent", "AGENT")
@@ -372,7 +370,7 @@ def test_parse_cell_args():
 def test_semicolon_and_top_level_await_detection():
     import ast
 
-    from nbtrace._magic import _has_top_level_await, ends_with_semicolon
+    from nbtrace._notebook.magic import _has_top_level_await, ends_with_semicolon
 
     assert ends_with_semicolon("x = 1\nx;  # quiet\n")
     assert not ends_with_semicolon("x = ';'\nx\n") and not ends_with_semicolon("")

@@ -12,7 +12,7 @@ openai = pytest.importorskip("openai")
 
 import nbtrace  # noqa: E402
 import nbtrace.openai  # noqa: E402
-from nbtrace import _autolog_util  # noqa: E402
+from nbtrace._integrations import autolog as _autolog_util  # noqa: E402
 from nbtrace.fake_llm import FakeLLMServer  # noqa: E402
 from openai.resources.chat.completions import AsyncCompletions, Completions  # noqa: E402
 

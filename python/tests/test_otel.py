@@ -546,7 +546,7 @@ def test_processor_subclasses_the_sdk_base_when_the_sdk_is_importable(monkeypatc
     import sys
     import types
 
-    from nbtrace._otel_sdk import NbtraceSpanProcessor, make_processor
+    from nbtrace._integrations.otel_sdk import NbtraceSpanProcessor, make_processor
 
     assert type(make_processor()) is NbtraceSpanProcessor  # no SDK here
 
@@ -653,7 +653,7 @@ def test_bridge_failures_never_break_user_code(tracer, monkeypatch):
         span.set_status("not a status")
     assert nbtrace.get_last_trace()["data"]["spans"][0]["name"] == "odd"
 
-    from nbtrace import _otel_api
+    from nbtrace._integrations import otel_api as _otel_api
 
     def broken(*args, **kwargs):
         raise RuntimeError("collector exploded")

@@ -7,7 +7,7 @@ import pytest
 from conftest import attr
 
 import nbtrace
-from nbtrace import _display
+from nbtrace._notebook import kernel
 
 
 class Evil:
@@ -39,7 +39,7 @@ def test_evil_inputs_and_outputs_pass_through_untouched():
 
 
 def test_internal_failure_in_serializer_is_swallowed_and_reported_once(monkeypatch):
-    from nbtrace import _span
+    from nbtrace._record import decorator as _decorator, span as _span
 
     real_dumps = _span.dumps
 
@@ -49,6 +49,7 @@ def test_internal_failure_in_serializer_is_swallowed_and_reported_once(monkeypat
         return real_dumps(value)
 
     monkeypatch.setattr(_span, "dumps", broken_dumps)
+    monkeypatch.setattr(_decorator, "dumps", broken_dumps)  # the serializer as @trace calls it
 
     @nbtrace.trace
     def compute(x):
@@ -88,7 +89,7 @@ def test_display_raising_is_swallowed(monkeypatch):
     def broken_display(*args, **kwargs):
         raise RuntimeError("display is broken")
 
-    monkeypatch.setattr(_display, "in_kernel", lambda: True)
+    monkeypatch.setattr(kernel, "in_kernel", lambda: True)
     monkeypatch.setattr(IPython.display, "display", broken_display)
 
     @nbtrace.trace
@@ -137,7 +138,7 @@ def test_broken_listener_is_swallowed_and_others_still_run():
 
 
 def test_user_exception_passes_even_when_recording_fails(monkeypatch):
-    from nbtrace import _span
+    from nbtrace._record import span as _span
 
     monkeypatch.setattr(_span.Span, "add_event", lambda *a, **k: 1 / 0)
     err = ValueError("user error")
@@ -194,7 +195,7 @@ def test_old_traces_are_garbage_collected():
 
 
 def test_spans_per_trace_and_events_per_span_are_bounded(monkeypatch):
-    from nbtrace import _span
+    from nbtrace._record import span as _span
 
     collector = nbtrace.get_collector()
     monkeypatch.setattr(collector, "max_spans_per_trace", 5)
@@ -260,7 +261,7 @@ def test_outside_a_kernel_nothing_is_displayed(monkeypatch):
 
     calls = []
     monkeypatch.setattr(IPython.display, "display", lambda *a, **k: calls.append(a))
-    assert _display.in_kernel() is False
+    assert kernel.in_kernel() is False
     with nbtrace.start_span("script"):
         pass
     assert calls == []

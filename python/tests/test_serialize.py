@@ -9,8 +9,8 @@ import math
 import pydantic
 import pytest
 
-from nbtrace import _serialize
-from nbtrace._serialize import dumps, to_jsonable
+from nbtrace._record import serialize as _serialize
+from nbtrace._record.serialize import dumps, to_jsonable
 
 
 @dataclasses.dataclass

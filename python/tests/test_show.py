@@ -1,13 +1,12 @@
 """nbtrace.show: display existing trace documents."""
 import json
-from pathlib import Path
 
 import pytest
 from conftest import FIXTURES_ROOT
 
 import nbtrace
 from nbtrace import MIME_TYPE
-from nbtrace._display import show_bundle
+from nbtrace._notebook.show import show_bundle
 
 FIXTURES = FIXTURES_ROOT / "mlflow"
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ._serialize import to_jsonable
+from .._record.serialize import to_jsonable
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool",
           "function": "function", "developer": "developer", "HumanMessageChunk": "user",

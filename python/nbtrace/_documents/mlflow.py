@@ -1,5 +1,5 @@
-"""Turn a :class:`TraceRecord` into an MLflow-v3-shaped trace dict, and summarize
-trace payloads in one line of text.
+"""Turn a :class:`TraceRecord` into an MLflow-v3-shaped trace dict (and its
+one-line summary, computed from the record on the way).
 
 The dict is what ``mlflow.entities.Trace.to_dict()`` produces for MLflow 3
 (``info`` v3 + ``data.spans`` in the v3/OTel span shape): span ids are base64
@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import binascii
 import datetime
-import json
 import time
 from typing import Any
 
-from ._serialize import dumps_jsonable, truncate
-from ._span import INPUTS_KEY, OUTPUTS_KEY, Span
+from .._about import __version__
+from .._record.serialize import dumps_jsonable, truncate
+from .._record.span import INPUTS_KEY, OUTPUTS_KEY, Span
+from .summary import summarize, summary_parts
 
 SCHEMA_VERSION = "3"
 PREVIEW_MAX_CHARS = 10_000
@@ -95,18 +96,10 @@ def _shared_span_dict(span: Span, trace_b64: str, cache: bool) -> dict:
         return _build_span_dict(span, trace_b64)
     if not cache:
         return _build_span_dict(span, trace_b64, share_attributes=True)
-    # Ended: it never changes again (nbtrace._span). Another thread may have ended
+    # Ended: it never changes again (see Span). Another thread may have ended
     # it just now, but we hold the trace lock, so it is complete.
     built = span._export = _build_span_dict(span, trace_b64, share_attributes=True)
     return built
-
-
-def release_cache(trace: Any) -> None:
-    """Forget the cached dicts of a finished trace's spans (memory)."""
-    if trace.export_cached:
-        trace.export_cached = False
-        for span in trace.snapshot():
-            span._export = None
 
 
 def rollup_token_usage(spans: list[Span]) -> dict | None:
@@ -139,20 +132,18 @@ def trace_to_dict(trace: Any, shared: bool = False) -> dict:
 
     ``shared=True`` (the display path) reuses the dicts of ended spans between
     snapshots: treat the result as read-only."""
-    return _trace_doc(trace, shared)[0]
+    return trace_document(trace, shared)[0]
 
 
-def _trace_doc(trace: Any, shared: bool) -> tuple:
+def trace_document(trace: Any, shared: bool) -> tuple:
     """``(trace dict, one-line summary)``; the summary is what :func:`summarize` gives
     for that dict, computed from the record instead of re-reading the dict."""
-    from . import __version__
-
     trace_b64 = _trace_b64(trace)
     with trace.lock:
         spans = list(trace.spans)
         if shared:
             # Cache only while the trace runs (later snapshots reuse it); the final
-            # snapshot uses the cache and the collector drops it (release_cache).
+            # snapshot uses the cache and the collector drops it (release_export_cache).
             cache = trace.root is not None and trace.root._end_ns is None
             if cache:
                 trace.export_cached = True
@@ -201,7 +192,7 @@ def _trace_doc(trace: Any, shared: bool) -> tuple:
         },
         "data": {"spans": span_dicts},
     }
-    # The summary of this doc, as _mlflow_summary() would compute it: the root (the
+    # The summary of this doc, as summarize() would compute it: the root (the
     # one span without a parent, if recorded) gives the precise duration.
     ms = None
     if root_recorded and end_ns is not None:
@@ -212,122 +203,8 @@ def _trace_doc(trace: Any, shared: bool) -> tuple:
         ms = float(duration_ms)
     tokens = usage.get("total_tokens") if usage else None
     try:
-        summary = "<" + " · ".join(_summary_parts(
+        summary = "<" + " · ".join(summary_parts(
             name, len(span_dicts), errors, tokens, ms, state == "IN_PROGRESS")) + ">"
     except Exception:
         summary = summarize(doc)
     return doc, summary
-
-
-# ---------------------------------------------------------------- text summary
-def _format_duration(ms: float | None) -> str:
-    if ms is None:
-        return ""
-    if ms < 1_000:
-        return f"{ms:.0f} ms" if ms >= 10 else f"{ms:.2g} ms"
-    return f"{ms / 1000:.2f} s"
-
-
-def _num(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _summary_parts(name: str, n_spans: int, n_errors: int, tokens: Any, ms: float | None,
-                   running: bool) -> list:
-    parts = [f"nbtrace trace {name!r}" if name else "nbtrace trace",
-             f"{n_spans} span{'s' if n_spans != 1 else ''}"]
-    if n_errors:
-        parts.append(f"{n_errors} error{'s' if n_errors != 1 else ''}")
-    if tokens:
-        parts.append(f"{int(tokens):,} tokens")
-    parts.append("running" if running else _format_duration(ms))
-    return [p for p in parts if p]
-
-
-def _mlflow_summary(doc: dict) -> tuple:
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
-    spans = [s for s in (data.get("spans") or []) if isinstance(s, dict)]
-    errors = 0
-    for s in spans:
-        status = s.get("status")
-        code = status.get("code") if isinstance(status, dict) else s.get("status_code")
-        errors += str(code).upper() in ("STATUS_CODE_ERROR", "ERROR", "2")
-    tags = info.get("tags") if isinstance(info.get("tags"), dict) else {}
-    name = tags.get("mlflow.traceName")
-    if not isinstance(name, str):
-        roots = [s for s in spans if not s.get("parent_span_id") and not s.get("parent_id")]
-        name = str(roots[0].get("name", "")) if roots else ""
-    tokens = None
-    meta = info.get("trace_metadata") or info.get("request_metadata")
-    if isinstance(meta, dict) and isinstance(meta.get("mlflow.trace.tokenUsage"), str):
-        try:
-            tokens = json.loads(meta["mlflow.trace.tokenUsage"]).get("total_tokens")
-        except (ValueError, AttributeError):
-            tokens = None
-    ms = None
-    roots = [s for s in spans if not s.get("parent_span_id") and not s.get("parent_id")]
-    if len(roots) == 1:  # precise (sub-ms) duration from the root span's ns times
-        start = _num(roots[0].get("start_time_unix_nano", roots[0].get("start_time")))
-        end = _num(roots[0].get("end_time_unix_nano", roots[0].get("end_time")))
-        if start and end and end >= start and start > 1e17:
-            ms = (end - start) / 1e6
-    if ms is None:
-        ms = _num(info.get("execution_duration_ms", info.get("execution_time_ms")))
-    if ms is None and isinstance(info.get("execution_duration"), str):
-        secs = _num(info["execution_duration"].rstrip("s"))
-        ms = secs * 1000 if secs is not None else None
-    running = (info.get("state") or info.get("status")) == "IN_PROGRESS"
-    return name, len(spans), errors, tokens, ms, running
-
-
-def _otlp_spans(doc: dict) -> list:
-    spans = []
-    for rs in doc.get("resourceSpans") or []:
-        for ss in (rs or {}).get("scopeSpans") or (rs or {}).get("instrumentationLibrarySpans") or []:
-            spans.extend(s for s in (ss or {}).get("spans") or [] if isinstance(s, dict))
-    return spans
-
-
-def _otlp_summary(doc: dict) -> tuple:
-    spans = _otlp_spans(doc)
-    errors = sum(1 for s in spans
-                 if str((s.get("status") or {}).get("code")) in ("2", "STATUS_CODE_ERROR"))
-    roots = [s for s in spans if not s.get("parentSpanId")]
-    name = str(roots[0].get("name", "")) if roots else ""
-    starts = [_num(s.get("startTimeUnixNano")) for s in spans]
-    ends = [_num(s.get("endTimeUnixNano")) for s in spans]
-    starts = [x for x in starts if x]
-    ends = [x for x in ends if x]
-    ms = (max(ends) - min(starts)) / 1e6 if starts and ends else None
-    traces = {s.get("traceId") for s in spans}
-    return name, len(spans), errors, None, ms, False, len(traces)
-
-
-def _stats(doc: Any) -> tuple:
-    if isinstance(doc, dict) and "resourceSpans" in doc:
-        return _otlp_summary(doc)
-    if isinstance(doc, dict):
-        return (*_mlflow_summary(doc), 1)
-    raise TypeError("not a trace document")
-
-
-def summarize(payload: Any) -> str:
-    """One-line text/plain summary of a trace payload (our dict, MLflow, OTLP, or a list),
-    e.g. ``<nbtrace trace 'agent' · 7 spans · 1 error · 1,234 tokens · 1.23 s>``."""
-    try:
-        docs = payload if isinstance(payload, list) else [payload]
-        stats = [_stats(d) for d in docs]
-        n_traces = sum(st[6] for st in stats)
-        if len(stats) == 1 and n_traces <= 1:
-            return "<" + " · ".join(_summary_parts(*stats[0][:6])) + ">"
-        n_spans = sum(st[1] for st in stats)
-        n_errors = sum(st[2] for st in stats)
-        parts = _summary_parts("", n_spans, n_errors, None, None, False)
-        parts[0] = f"nbtrace {n_traces} traces"
-        return "<" + " · ".join(parts) + ">"
-    except Exception:
-        return "<nbtrace trace>"

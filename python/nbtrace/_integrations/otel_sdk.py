@@ -17,12 +17,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ._collector import get_collector
-from ._context import _current_span
-from ._otel_map import LINKS_KEY, Derived, apply_attribute, link_dict, start_attributes
-from ._otel_parents import innermost, nbtrace_span_for_context, open_span, register
-from ._span import Span
-from ._util import report_internal_error
+from .._record.collector import get_collector
+from .._record.context import _current_span
+from .._record.span import Span
+from .._util import report_internal_error
+from .otel_map import LINKS_KEY, Derived, apply_attribute, link_dict, start_attributes
+from .otel_parents import innermost, nbtrace_span_for_context, open_span, register
 
 _MISSING = object()
 

@@ -23,9 +23,9 @@ import time
 import weakref
 from typing import Any, Callable
 
-from ._collector import get_collector
-from ._serialize import to_jsonable
-from ._util import report_internal_error
+from .._record.collector import get_collector
+from .._record.serialize import to_jsonable
+from .._util import report_internal_error
 
 _ORIGINAL = "__nbtrace_original__"
 # True while a traced SDK call runs: an SDK method calling another patched one

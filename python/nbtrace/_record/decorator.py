@@ -10,7 +10,7 @@ nest under a generator span. Exceptions are recorded and re-raised untouched;
 tracing failures never reach the caller.
 
 Speed: what does not depend on the call is prepared once, at decoration time
-(:class:`_InputsPlan` replaces ``inspect.Signature.bind``; the span type, the
+(:class:`InputsPlan` replaces ``inspect.Signature.bind``; the span type, the
 function name and constant attributes are JSON-encoded once), and a call's span
 is created complete — inputs included — so listeners hear of it once when it
 starts and once when it ends (outputs included).
@@ -22,128 +22,14 @@ import inspect
 from time import time_ns as _time_ns
 from typing import Any, Callable
 
-from . import _context, _span
-from ._collector import _USE_CURRENT, get_collector
-from ._context import _current_span
-from ._serialize import to_jsonable
-from ._span import FUNCTION_NAME_KEY, NON_ERROR_EXCEPTIONS, TOKEN_USAGE_KEY, Span
-from ._util import report_internal_error
+from .._util import report_internal_error
+from . import context as _context
+from .collector import _USE_CURRENT, get_collector
+from .inputs import InputsPlan
+from .serialize import dumps, to_jsonable
+from .span import FUNCTION_NAME_KEY, NON_ERROR_EXCEPTIONS, TOKEN_USAGE_KEY, Span
 
 MAX_GENERATOR_ITEMS = 1_000
-
-
-def _capture_inputs(signature: inspect.Signature | None, args: tuple, kwargs: dict) -> Any:
-    """The general (slow) way, with ``Signature.bind``. :class:`_InputsPlan` does the
-    same faster for the common cases and falls back to this for everything else."""
-    if signature is None:
-        return {"args": list(args), "kwargs": kwargs}
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError:  # the call itself will fail with the user's own TypeError
-        return {"args": list(args), "kwargs": kwargs}
-    bound.apply_defaults()
-    inputs: dict = {}
-    params = list(signature.parameters.values())
-    for index, (name, value) in enumerate(bound.arguments.items()):
-        param = signature.parameters[name]
-        if index == 0 and name in ("self", "cls") and params and params[0].name == name:
-            continue
-        if param.kind is inspect.Parameter.VAR_KEYWORD:
-            for key, item in value.items():
-                inputs.setdefault(key, item)
-        else:
-            inputs[name] = value
-    return inputs
-
-
-_EMPTY = inspect.Parameter.empty
-_POSITIONAL_ONLY = inspect.Parameter.POSITIONAL_ONLY
-_POSITIONAL_OR_KEYWORD = inspect.Parameter.POSITIONAL_OR_KEYWORD
-_VAR_POSITIONAL = inspect.Parameter.VAR_POSITIONAL
-_KEYWORD_ONLY = inspect.Parameter.KEYWORD_ONLY
-_VAR_KEYWORD = inspect.Parameter.VAR_KEYWORD
-
-
-class _InputsPlan:
-    """A function's parameters, read once at decoration time, to turn a call's
-    ``(args, kwargs)`` into the span inputs without ``Signature.bind``.
-
-    Same result as :func:`_capture_inputs` — bound arguments in parameter order,
-    defaults applied, a first parameter named ``self``/``cls`` dropped, ``**kwargs``
-    flattened — and any call it does not handle exactly (one that will raise a
-    ``TypeError``: missing, duplicate or unexpected arguments) goes to
-    :func:`_capture_inputs`.
-    """
-
-    __slots__ = ("signature", "params", "n_positional", "var_positional", "var_keyword",
-                 "keyword_names", "skip_first", "simple")
-
-    def __init__(self, signature: inspect.Signature | None) -> None:
-        self.signature = signature
-        self.params: tuple = ()
-        self.n_positional = 0
-        self.var_positional = self.var_keyword = self.skip_first = False
-        self.keyword_names: frozenset = frozenset()
-        self.simple = signature is not None
-        if signature is None:
-            return
-        params = list(signature.parameters.values())
-        # (name, kind, default) in order; the positional ones come first
-        self.params = tuple((p.name, p.kind, p.default) for p in params)
-        self.n_positional = sum(1 for p in params
-                                if p.kind in (_POSITIONAL_ONLY, _POSITIONAL_OR_KEYWORD))
-        self.var_positional = any(p.kind is _VAR_POSITIONAL for p in params)
-        self.var_keyword = any(p.kind is _VAR_KEYWORD for p in params)
-        self.keyword_names = frozenset(p.name for p in params
-                                       if p.kind in (_POSITIONAL_OR_KEYWORD, _KEYWORD_ONLY))
-        self.skip_first = bool(params) and params[0].name in ("self", "cls")
-
-    def inputs(self, args: tuple, kwargs: dict) -> Any:
-        if not self.simple:
-            return _capture_inputs(self.signature, args, kwargs)
-        n_args = len(args)
-        if n_args > self.n_positional and not self.var_positional:
-            return _capture_inputs(self.signature, args, kwargs)  # too many: a TypeError
-        inputs: dict = {}
-        used = 0  # keyword arguments bound to named parameters
-        index = 0
-        for name, kind, default in self.params:
-            if kind is _POSITIONAL_OR_KEYWORD or kind is _POSITIONAL_ONLY:
-                if index < n_args:
-                    if kind is _POSITIONAL_OR_KEYWORD and kwargs and name in kwargs:
-                        return _capture_inputs(self.signature, args, kwargs)  # given twice
-                    value = args[index]
-                elif kind is _POSITIONAL_OR_KEYWORD and kwargs and name in kwargs:
-                    value = kwargs[name]
-                    used += 1
-                elif default is not _EMPTY:
-                    value = default
-                else:
-                    return _capture_inputs(self.signature, args, kwargs)  # missing
-            elif kind is _KEYWORD_ONLY:
-                if kwargs and name in kwargs:
-                    value = kwargs[name]
-                    used += 1
-                elif default is not _EMPTY:
-                    value = default
-                else:
-                    return _capture_inputs(self.signature, args, kwargs)  # missing
-            elif kind is _VAR_POSITIONAL:
-                value = args[self.n_positional:]
-            else:  # **kwargs: flattened below, after the named parameters
-                index += 1
-                continue
-            if index or not self.skip_first:
-                inputs[name] = value
-            index += 1
-        if used != len(kwargs):
-            if not self.var_keyword:
-                return _capture_inputs(self.signature, args, kwargs)  # unexpected keyword
-            names = self.keyword_names
-            for key, item in kwargs.items():
-                if key not in names:
-                    inputs.setdefault(key, item)
-        return inputs
 
 
 class _Starter:
@@ -160,23 +46,23 @@ class _Starter:
             signature: inspect.Signature | None = inspect.signature(func)
         except (TypeError, ValueError):
             signature = None
-        self.plan = _InputsPlan(signature)
+        self.plan = InputsPlan(signature)
         self.name = name
         self.span_type = span_type
         self.type_json: str | None = None  # (None: computed per call)
         self.attributes = None  # attributes set per call, when not constant
         self.fixed: dict | None = None
         try:
-            self.type_json = _span.dumps(span_type)
+            self.type_json = dumps(span_type)
             fixed: dict = {}
             if attributes:
                 if all(type(k) is str and k != TOKEN_USAGE_KEY
                        and type(v) in (str, int, float, bool, type(None))
                        for k, v in attributes.items()):
-                    fixed.update((k, _span.dumps(v)) for k, v in attributes.items())
+                    fixed.update((k, dumps(v)) for k, v in attributes.items())
                 else:  # mutable values are encoded at each call, as they are then
                     self.attributes = attributes
-            fixed[FUNCTION_NAME_KEY] = _span.dumps(getattr(func, "__name__", name))
+            fixed[FUNCTION_NAME_KEY] = dumps(getattr(func, "__name__", name))
             self.fixed = fixed
         except Exception as exc:  # decorating must never fail because of tracing
             report_internal_error("preparing a traced function", exc)
@@ -189,7 +75,7 @@ class _Starter:
                 return None
             start_ns = _time_ns()
             try:
-                inputs = _span.dumps(self.plan.inputs(args, kwargs))
+                inputs = dumps(self.plan.inputs(args, kwargs))
             except Exception as exc:
                 report_internal_error("set_inputs", exc)
                 inputs = None
@@ -213,7 +99,7 @@ def _finish(span: Span, outputs: Any, exc: BaseException | None = None) -> None:
             encoded = None
             if outputs is not _NO_OUTPUT and not span._outputs_set:
                 try:
-                    encoded = _span.dumps(outputs)
+                    encoded = dumps(outputs)
                 except Exception as error:
                     report_internal_error("set_outputs", error)
             span._end_with_outputs(encoded)  # one lock, one notification
@@ -224,14 +110,6 @@ def _finish(span: Span, outputs: Any, exc: BaseException | None = None) -> None:
         span.end()
     except Exception as error:
         report_internal_error("ending a span", error)
-
-
-def _detach(token: Any, span: Span) -> None:
-    """Undo ``_current_span.set(span)`` (see :func:`nbtrace._context.detach`)."""
-    try:
-        _current_span.reset(token)
-    except (ValueError, RuntimeError):  # set in another context
-        _current_span.set(span._parent)
 
 
 _NO_OUTPUT = object()
@@ -367,14 +245,14 @@ def _wrap(func: Callable, name: str, span_type: str, attributes: dict | None) ->
             span = start(args, kwargs)
             if span is None:
                 return await func(*args, **kwargs)
-            token = _current_span.set(span)
+            token = _context.attach(span)
             try:
                 result = await func(*args, **kwargs)
             except BaseException as exc:
-                _detach(token, span)
+                _context.detach(token, span._parent)
                 _finish(span, _NO_OUTPUT, exc)
                 raise
-            _detach(token, span)
+            _context.detach(token, span._parent)
             _finish(span, result)
             return result
         return async_wrapper
@@ -384,14 +262,14 @@ def _wrap(func: Callable, name: str, span_type: str, attributes: dict | None) ->
         span = start(args, kwargs)
         if span is None:
             return func(*args, **kwargs)
-        token = _current_span.set(span)
+        token = _context.attach(span)
         try:
             result = func(*args, **kwargs)
         except BaseException as exc:
-            _detach(token, span)
+            _context.detach(token, span._parent)
             _finish(span, _NO_OUTPUT, exc)
             raise
-        _detach(token, span)
+        _context.detach(token, span._parent)
         _finish(span, result)
         return result
     return wrapper

@@ -7,7 +7,7 @@ through ``json.dumps(..., allow_nan=False)`` and Jupyter's message serializer.
 Limits keep memory bounded, and every cut says so in the value itself (a
 ``…[truncated 12 chars]``-style marker, never silently): one value's JSON takes
 about ``MAX_VALUE_CHARS`` characters at most (``nbtrace.configure(max_value_chars=)``,
-default 100,000; :func:`set_max_value_chars`), strings (and ``repr`` fallbacks) are
+default 100,000), strings (and ``repr`` fallbacks) are
 cut to ``MAX_STR_LEN`` characters (the same setting), containers to ``MAX_ITEMS``
 entries, nesting to ``MAX_DEPTH`` levels, and one conversion visits at most
 ``MAX_NODES`` values. Cycles become ``"<cycle: list>"``-style markers; NaN and
@@ -33,12 +33,13 @@ from collections.abc import Mapping
 from json.encoder import encode_basestring as _encode_str
 from typing import Any
 
-from ._util import clean_text  # noqa: F401 (re-exported: names, keys, messages)
-from ._util import (MISSING, big_int_text, more_text, repr_text, safe_len, truncate_text,
+from .. import _settings
+from .._util import (MISSING, big_int_text, more_text, repr_text, safe_len, truncate_text,
                     type_name, unique_key, utf8_text, via_protocol)
 
-DEFAULT_MAX_VALUE_CHARS = 100_000
-MAX_STR_LEN = DEFAULT_MAX_VALUE_CHARS  # longest string kept (set with max_value_chars)
+DEFAULT_MAX_VALUE_CHARS = _settings.DEFAULTS.max_value_chars
+# Caches of nbtrace.configure(max_value_chars=) for the hot path (the limits module sets them).
+MAX_STR_LEN = DEFAULT_MAX_VALUE_CHARS  # longest string kept
 MAX_VALUE_CHARS = DEFAULT_MAX_VALUE_CHARS  # about the most JSON characters of one value
 MAX_ITEMS = 2_000
 MAX_DEPTH = 32
@@ -54,10 +55,6 @@ def set_max_value_chars(limit: int) -> None:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError("nbtrace.configure: max_value_chars must be a whole number >= 1")
     MAX_STR_LEN = MAX_VALUE_CHARS = int(limit)
-
-
-def get_max_value_chars() -> int:
-    return MAX_VALUE_CHARS
 
 
 def truncate(text: str, limit: int | None = None) -> str:

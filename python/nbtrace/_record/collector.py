@@ -2,8 +2,9 @@
 
 This is the "SDK" half (OpenTelemetry API/SDK split): :class:`Span` objects are
 the API, the :class:`TraceCollector` decides what to keep and tells listeners
-about span starts, changes and ends and about finished traces. The (live)
-display is one listener (:mod:`nbtrace._live`).
+about span starts, changes and ends and about finished traces. Spans reach it
+only as their trace's :class:`SpanSink` (``span_changed`` / ``span_ended``).
+The (live) notebook display is one listener (``DisplayListener``).
 
 A listener is any object with some of these methods (all optional)::
 
@@ -24,8 +25,9 @@ Memory is bounded: only the last ``max_finished_traces`` finished traces are kep
 at most ``max_active_traces`` unfinished ones are tracked, and a trace records at
 most ``max_spans_per_trace`` spans (later spans still work, they are just
 counted: ``nbtrace.dropped_spans`` on the running root span and the trace
-metadata ``nbtrace.droppedSpans`` say how many). :func:`configure_limits` sets
-these recording limits.
+metadata ``nbtrace.droppedSpans`` say how many). The process-wide collector
+(:func:`get_collector`) follows ``nbtrace.configure()`` (``max_traces``,
+``max_spans_per_trace``); a collector you make yourself keeps what you give it.
 """
 from __future__ import annotations
 
@@ -33,63 +35,16 @@ import collections
 import threading
 from typing import Any
 
-from . import _serialize, _span
-from ._context import _current_span
-from ._export import release_cache
-from ._span import INPUTS_KEY, Span, new_trace_id
-from ._util import report_internal_error
+from .. import _settings
+from .._util import report_internal_error
+from .context import _current_span
+from .non_recording import NonRecordingSpan
+from .record import TraceRecord
+from .span import INPUTS_KEY, Span
 
 DROPPED_SPANS_KEY = "nbtrace.dropped_spans"  # root span attribute: spans not recorded
 
 _USE_CURRENT = object()
-
-
-class TraceRecord:
-    """All spans of one trace (root first, then in start order) and its state."""
-
-    __slots__ = ("trace_id", "request_id", "request_id_json", "display_id", "lock", "spans",
-                 "root", "dropped_spans", "collector", "display_handle", "live", "has_usage",
-                 "export_ids", "export_cached", "__weakref__")
-
-    def __init__(self, collector: TraceCollector) -> None:
-        self.trace_id = new_trace_id()
-        self.request_id = f"tr-{self.trace_id:032x}"
-        self.request_id_json = f'"{self.request_id}"'  # the span attribute value (JSON)
-        # Stable per trace, so a live display can update_display() the same output.
-        self.display_id = f"nbtrace-{self.trace_id:032x}"
-        self.lock = threading.RLock()
-        self.spans: list[Span] = []
-        self.root: Span | None = None
-        self.dropped_spans = 0
-        self.collector = collector
-        self.display_handle: Any = None
-        self.live: Any = None  # the live display's per-trace state (nbtrace._live)
-        self.has_usage = False  # some span recorded token usage (see nbtrace._export)
-        self.export_ids: Any = None  # the base64 trace id (nbtrace._export)
-        self.export_cached = False  # some span caches its exported dict (nbtrace._export)
-
-    @property
-    def name(self) -> str:
-        return self.root.name if self.root is not None else ""
-
-    @property
-    def is_finished(self) -> bool:
-        return self.root is not None and self.root.is_ended
-
-    @property
-    def state(self) -> str:
-        """MLflow trace state: IN_PROGRESS until the root ends, then the root's OK/ERROR."""
-        if not self.is_finished:
-            return "IN_PROGRESS"
-        return "ERROR" if self.root.status == "ERROR" else "OK"
-
-    def snapshot(self) -> list[Span]:
-        with self.lock:
-            return list(self.spans)
-
-    def __repr__(self) -> str:
-        return (f"<nbtrace.TraceRecord {self.name!r} {self.request_id} "
-                f"{len(self.spans)} spans {self.state}>")
 
 
 class TraceCollector:
@@ -208,11 +163,14 @@ class TraceCollector:
             self._notify("on_span_start", span)
         return span
 
-    def _on_span_change(self, span: Span) -> None:
+    # ------------------------------------------------------------ SpanSink
+    def span_changed(self, span: Span) -> None:
+        """A running span changed: tell the listeners (recorded spans only)."""
         if span._recorded:
             self._notify("on_span_change", span)
 
-    def _on_span_end(self, span: Span) -> None:
+    def span_ended(self, span: Span) -> None:
+        """A span ended: tell the listeners; a root's end finishes its trace."""
         if not span._recorded:
             return
         try:
@@ -242,7 +200,7 @@ class TraceCollector:
                 self._notify("on_trace_end", trace)
             finally:
                 try:  # the final state is published: the live display's cache can go
-                    release_cache(trace)
+                    trace.release_export_cache()
                 except Exception as exc:
                     report_internal_error("releasing a finished trace's export cache", exc)
 
@@ -260,7 +218,7 @@ class TraceCollector:
                     if span._mark_force_ended(message, end_time_ns):
                         ended.append(span)
         for span in ended:
-            trace.collector._on_span_end(span)
+            trace.collector.span_ended(span)
         return len(ended)
 
     def finalize_trace(self, trace: TraceRecord, message: str) -> bool:
@@ -300,91 +258,17 @@ class TraceCollector:
             self._active.clear()
 
 
-class NonRecordingSpan:
-    """What ``start_span`` returns while tracing is off (``nbtrace.disable()``).
-
-    It accepts every :class:`Span` method and does nothing (no lock, no listener,
-    no serialization); as a context manager it is not made current and never
-    swallows exceptions. Its children, if tracing is enabled meanwhile, start a
-    new trace."""
-
-    __slots__ = ("name", "span_type")
-
-    is_recording = False
-    span_id = "0" * 16
-    trace_id = ""
-    parent_id = None
-    parent = None
-    start_time_ns = 0
-    end_time_ns = None
-    status = "UNSET"
-    is_ended = False
-    token_usage = None
-
-    def __init__(self, name: str = "", span_type: str = "UNKNOWN") -> None:
-        self.name = name
-        self.span_type = span_type
-
-    def __enter__(self) -> NonRecordingSpan:
-        return self
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        return False
-
-    @staticmethod
-    def _noop(*args: Any, **kwargs: Any) -> None:
-        return None
-
-    def __getattr__(self, name: str) -> Any:
-        # Any other public Span method (set_inputs, set_outputs, set_attribute(s),
-        # set_token_usage, add_event, set_status, record_exception, end, ...).
-        if not name.startswith("_") and callable(getattr(Span, name, None)):
-            return NonRecordingSpan._noop
-        raise AttributeError(f"'NonRecordingSpan' object has no attribute {name!r}")
-
-    def __repr__(self) -> str:
-        return f"<nbtrace.NonRecordingSpan {self.name!r} (tracing is disabled)>"
-
-
 _collector = TraceCollector()
-
-
-def _whole(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"nbtrace.configure: {name} must be a whole number >= {minimum}")
-    return int(value)
-
-
-def configure_limits(max_value_chars: int | None = None, max_spans_per_trace: int | None = None,
-                     max_events_per_span: int | None = None) -> dict:
-    """Set the recording limits (``None`` leaves one as is) and return them all.
-
-    ``max_value_chars``: about the most characters of JSON recorded per value (inputs,
-    outputs, one attribute, one event's attributes; default 100,000); more is cut
-    with a marker saying how much. ``max_spans_per_trace`` (default 10,000): later
-    spans of a trace run but are not recorded; the trace says how many.
-    ``max_events_per_span`` (default 1,000): later events are counted in one
-    ``nbtrace.dropped_events`` event. All are validated before any is changed
-    (``ValueError``); they apply to values recorded from then on.
-    """
-    chars = spans = events = None
-    if max_value_chars is not None:
-        chars = _whole("max_value_chars", max_value_chars, 1)
-    if max_spans_per_trace is not None:
-        spans = _whole("max_spans_per_trace", max_spans_per_trace, 1)
-    if max_events_per_span is not None:
-        events = _whole("max_events_per_span", max_events_per_span, 0)
-    if chars is not None:
-        _serialize.set_max_value_chars(chars)
-    if spans is not None:
-        _collector.max_spans_per_trace = spans
-    if events is not None:
-        _span.MAX_EVENTS_PER_SPAN = events
-    return {"max_value_chars": _serialize.MAX_VALUE_CHARS,
-            "max_spans_per_trace": _collector.max_spans_per_trace,
-            "max_events_per_span": _span.MAX_EVENTS_PER_SPAN}
 
 
 def get_collector() -> TraceCollector:
     """The process-wide collector used by ``nbtrace.trace`` / ``nbtrace.start_span``."""
     return _collector
+
+
+def _follow_settings(settings: _settings.Settings) -> None:
+    _collector.max_finished_traces = settings.max_traces
+    _collector.max_spans_per_trace = settings.max_spans_per_trace
+
+
+_settings.subscribe(_follow_settings)

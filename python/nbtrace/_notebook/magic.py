@@ -25,8 +25,10 @@ import shlex
 import tokenize
 from typing import Any
 
-from ._collector import get_collector
-from ._util import report_internal_error
+from .. import _settings
+from .._about import __version__
+from .._record.collector import get_collector
+from .._util import report_internal_error
 
 MAGIC_NAME = "nbtrace"
 DEFAULT_CELL_SPAN = "cell"
@@ -154,29 +156,25 @@ def run_traced_cell(shell: Any, line: str, cell: str) -> Any:
 
 def status_text() -> str:
     """One line: is tracing on, how traces are shown, what is kept."""
-    import nbtrace
-
-    settings = nbtrace.configure()
+    settings = _settings.current()
     collector = get_collector()
     display = "off"
-    if settings["display"]:
-        display = ("live" if settings["live"] else "at the end") + (
-            f", at most {settings['max_traces_per_cell']} per cell")
-    return (f"nbtrace {nbtrace.__version__}: tracing {'on' if settings['tracing'] else 'off'}"
+    if settings.display:
+        display = ("live" if settings.live else "at the end") + (
+            f", at most {settings.max_traces_per_cell} per cell")
+    return (f"nbtrace {__version__}: tracing {'on' if collector.enabled else 'off'}"
             f" · display {display}"
-            f" · {len(collector.finished_traces())} finished traces kept (max {settings['max_traces']})"
+            f" · {len(collector.finished_traces())} finished traces kept (max {settings.max_traces})"
             f" · {len(collector.active_traces())} running")
 
 
 def line_command(line: str) -> None:
-    """``%nbtrace on|off|status``."""
-    import nbtrace
-
+    """``%nbtrace on|off|status`` (on/off: what ``nbtrace.enable()`` / ``disable()`` do)."""
     command = (line or "").strip().lower()
     if command == "on":
-        nbtrace.enable()
+        get_collector().enabled = True
     elif command == "off":
-        nbtrace.disable()
+        get_collector().enabled = False
     elif command not in ("", "status"):
         raise _usage_error(f"%nbtrace: unknown command {line.strip()!r}")
     print(status_text())

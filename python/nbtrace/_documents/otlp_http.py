@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._about import __version__
+
 # The networking modules are imported when first used: `import nbtrace.export` (and
 # `import nbtrace`, which imports it) stays cheap for code that never exports.
 
@@ -37,8 +39,6 @@ def traces_url(endpoint: Any) -> str:
 
 def request_headers(headers: Any) -> dict:
     """User-Agent, the user's headers, and the protobuf Content-Type (not overridable)."""
-    from . import __version__
-
     out = {"User-Agent": f"nbtrace/{__version__}"}
     if headers is not None:
         if not hasattr(headers, "items"):

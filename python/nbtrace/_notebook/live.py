@@ -21,8 +21,8 @@ most ~25% of the time; ``update_interval=0`` publishes on every change.
 ``live=False`` displays each trace once, when its root ends.
 
 Routing: updates are sent on behalf of the kernel request that was current when
-the trace started (:func:`nbtrace._display.publish_for`), so an update from the
-timer thread lands in the cell that shows the trace.
+the trace started (``publish_for``), so an update from the timer thread lands in
+the cell that shows the trace.
 
 Cell end: **a trace started in a cell is finished when that cell ends.** A
 ``post_run_cell`` hook (registered once, in a kernel) ends every span still
@@ -31,40 +31,29 @@ interrupted while this span was running" — and publishes the final state, so a
 root opened with ``start_span()`` and never ended does not stay "running"
 forever. (Traces therefore do not continue across cells.)
 
-Per-cell cap: a cell displays at most ``max_traces_per_cell`` traces (default 10;
-a loop making 1,000 traces must not make 1,000 outputs). It counts the rest on one
-plain-text line, "N more traces not shown — …", updated in place (throttled; the
-final count is sent at the cell's end); they are still kept (``last_traces()``).
+Per-cell cap: a cell displays at most ``max_traces_per_cell`` traces and counts
+the rest on one line (``CellCap``).
+
+The process-wide listener follows ``nbtrace.configure()`` (:meth:`DisplayListener.follow`).
 """
 from __future__ import annotations
 
-import collections
 import functools
 import threading
 import time
-import uuid
 import weakref
 from typing import Any, Callable
 
-from . import _display
-from ._serialize import safe_repr, truncate
-from ._util import report_internal_error
+from .. import _settings
+from .._record.serialize import safe_repr, truncate
+from .._util import report_internal_error
+from . import kernel
+from .bundle import trace_bundle
+from .cells import CellCap
+from .timers import cancel_timer, start_timer
 
-DEFAULT_UPDATE_INTERVAL = 0.1
 MAX_LOAD = 0.25  # live publishing may use at most this share of the time ...
 MAX_STRETCHED_INTERVAL = 2.0  # ... by stretching the interval up to this (seconds)
-DEFAULT_MAX_TRACES_PER_CELL = 10
-MAX_TRACKED_CELLS = 64  # per-cell counts kept (the oldest cells are forgotten)
-
-
-def start_timer(delay: float, fn: Callable[[], None]) -> threading.Timer:
-    """Run ``fn`` once after ``delay`` seconds on a daemon thread (never keeps the
-    interpreter alive). Returns the timer (``.cancel()`` stops it)."""
-    timer = threading.Timer(max(0.0, delay), fn)
-    timer.daemon = True
-    timer.name = "nbtrace-live-update"
-    timer.start()
-    return timer
 
 
 def cell_end_message(error: BaseException | None) -> str:
@@ -80,34 +69,6 @@ def cell_end_message(error: BaseException | None) -> str:
         detail = safe_repr(error)
     what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
     return f"the cell raised {truncate(what, 500)} while this span was running"
-
-
-def overflow_text(hidden: int, kept: int) -> str:
-    """The line that stands for the ``hidden`` traces a cell did not display
-    (``kept``: how many finished traces ``nbtrace.last_traces()`` holds)."""
-    noun = "trace" if hidden == 1 else "traces"
-    text = f"{hidden} more {noun} not shown — see nbtrace.last_traces()"
-    if hidden > kept:
-        text += (f" (it keeps only the last {kept} traces: "
-                 "nbtrace.configure(max_traces=N) keeps more)")
-    return text
-
-
-class CellTraces:
-    """How many traces one cell displayed and hid, and its "N more" line."""
-
-    __slots__ = ("parent", "shown", "hidden", "display_id", "lock", "sent", "last_sent",
-                 "timer", "collector")
-
-    def __init__(self, parent: dict | None) -> None:
-        self.parent = parent  # the cell's request header (routes the line to the cell)
-        self.shown = self.hidden = 0
-        self.display_id = f"nbtrace-more-{uuid.uuid4().hex}"
-        self.lock = threading.RLock()
-        self.sent: str | None = None  # the text last published (None: not displayed yet)
-        self.last_sent = 0.0
-        self.timer: Any = None
-        self.collector: Any = None  # whose max_finished_traces the line mentions
 
 
 class LiveState:
@@ -143,7 +104,7 @@ class DisplayListener:
     header) and ``get_shell()`` (for the ``post_run_cell`` hook).
     """
 
-    def __init__(self, *, live: bool = True, update_interval: float = DEFAULT_UPDATE_INTERVAL,
+    def __init__(self, *, live: bool = True, update_interval: float = _settings.DEFAULTS.update_interval,
                  publish: Callable | None = None, clock: Callable[[], float] | None = None,
                  schedule: Callable | None = None, in_kernel: Callable[[], bool] | None = None,
                  kernel_parent: Callable[[], dict | None] | None = None,
@@ -154,15 +115,33 @@ class DisplayListener:
         self._publish = publish
         self._clock = clock or time.monotonic
         self._schedule = schedule or start_timer
-        self._in_kernel = in_kernel or (lambda: _display.in_kernel())
-        self._kernel_parent = kernel_parent or (lambda: _display.kernel_parent())
-        self._get_shell = get_shell or (lambda: _display.get_shell())
+        self._in_kernel = in_kernel or (lambda: kernel.in_kernel())
+        self._kernel_parent = kernel_parent or (lambda: kernel.kernel_parent())
+        self._get_shell = get_shell or (lambda: kernel.get_shell())
         self._open: weakref.WeakSet = weakref.WeakSet()  # traces a cell may still have to end
         self._open_lock = threading.Lock()
         self._hooked_shell: Any = None
-        self.max_traces_per_cell: int | None = DEFAULT_MAX_TRACES_PER_CELL
-        self._cells: collections.OrderedDict = collections.OrderedDict()  # msg_id → CellTraces
-        self._cells_lock = threading.Lock()
+        self._cap = CellCap(self._emit, self._clock, self._schedule, lambda: self.update_interval)
+
+    @property
+    def max_traces_per_cell(self) -> int | None:
+        """Traces displayed per cell before the rest are only counted (``None``: no limit)."""
+        return self._cap.limit
+
+    @max_traces_per_cell.setter
+    def max_traces_per_cell(self, value: int | None) -> None:
+        self._cap.limit = value
+
+    def follow(self, settings: _settings.Settings) -> None:
+        """Take the display part of ``settings`` (the process-wide listener subscribes this)."""
+        self.enabled = settings.display
+        self.live = settings.live
+        self.update_interval = settings.update_interval
+        self.max_traces_per_cell = settings.max_traces_per_cell
+
+    def cell_counts(self, cell: str) -> tuple:
+        """``(shown, hidden)``: traces of the cell whose request ``msg_id`` is ``cell``."""
+        return self._cap.counts(cell)
 
     # ------------------------------------------------------------ collector hooks
     def on_span_start(self, span: Any) -> None:
@@ -191,7 +170,7 @@ class DisplayListener:
             if state.finished:
                 return
             state.finished = True
-            self._cancel_timer(state)
+            cancel_timer(state)
             if state.shown or self.enabled:  # a shown trace always gets its final state
                 try:
                     self._send(trace, state)
@@ -237,7 +216,7 @@ class DisplayListener:
                     gap = max(interval, min(state.cost / MAX_LOAD, MAX_STRETCHED_INTERVAL))
                     wait = state.last_sent + gap - self._clock()
                 if wait <= 0:
-                    self._cancel_timer(state)
+                    cancel_timer(state)
                     self._send(trace, state)
                 elif state.timer is None:
                     state.timer = self._schedule(wait, functools.partial(self._flush, trace))
@@ -256,21 +235,12 @@ class DisplayListener:
         except Exception as exc:
             report_internal_error("updating the live trace display", exc)
 
-    @staticmethod
-    def _cancel_timer(state: LiveState) -> None:
-        timer, state.timer = state.timer, None
-        if timer is not None:
-            try:
-                timer.cancel()
-            except Exception as exc:
-                report_internal_error("cancelling a live display update", exc)
-
     def _emit(self, parent: Any, bundle: dict, display_id: str, update: bool) -> None:
         """Display (or update) `bundle` in the cell of `parent`, through the test hook when set."""
         if self._publish is not None:
             self._publish(bundle, display_id=display_id, update=update)
         else:
-            _display.publish_for(parent, bundle, display_id=display_id, update=update)
+            kernel.publish_for(parent, bundle, display_id=display_id, update=update)
 
     def _send(self, trace: Any, state: LiveState) -> None:
         """Publish ``trace`` now: display it the first time, then update (hold state.lock)."""
@@ -279,80 +249,22 @@ class DisplayListener:
             return  # over the cell's limit: counted on the "N more" line instead
         started = self._clock()
         try:
-            bundle = _display.trace_bundle(trace)
+            bundle = trace_bundle(trace)
             self._emit(state.parent, bundle, trace.display_id, update)
             state.shown = True
             state.publishes += 1
-            trace.display_handle = True
         except Exception as exc:
             report_internal_error("displaying the trace", exc)
         finally:
             state.last_sent = self._clock()
             state.cost = max(0.0, state.last_sent - started)
 
-    # ------------------------------------------------------------ per-cell cap
     def _admit(self, trace: Any, state: LiveState) -> bool:
-        """May ``trace`` be displayed in its cell? Decided once, at its first display;
-        a refused trace is counted on the cell's "N more" line. Never raises."""
-        try:
-            limit = self.max_traces_per_cell
-            if state.cell is None or limit is None:
-                return True
-            with self._cells_lock:
-                cell = self._cells.get(state.cell)
-                if cell is None:
-                    cell = self._cells[state.cell] = CellTraces(state.parent)
-                    while len(self._cells) > MAX_TRACKED_CELLS:
-                        self._cells.popitem(last=False)
-                if cell.shown < limit:
-                    cell.shown += 1
-                    return True
-                cell.hidden += 1
-                cell.collector = trace.collector
-            state.hidden = True
-            self._overflow_changed(cell)
-            return False
-        except Exception as exc:
-            report_internal_error("limiting the traces displayed per cell", exc)
+        """May ``trace`` be displayed in its cell? Asked once, at its first display."""
+        if self._cap.admit(state.cell, state.parent, trace.collector):
             return True
-
-    def _overflow_changed(self, cell: CellTraces) -> None:
-        """The hidden count grew: publish the line now, or arm one trailing update."""
-        with cell.lock:
-            if cell.timer is not None:
-                return  # the armed update will carry this count too
-            if cell.sent is None or cell.last_sent + self.update_interval <= self._clock():
-                self._send_overflow(cell)
-            else:
-                wait = cell.last_sent + self.update_interval - self._clock()
-                cell.timer = self._schedule(wait, functools.partial(self._flush_overflow, cell))
-
-    def _flush_overflow(self, cell: CellTraces) -> None:
-        """Publish the cell's line if its count changed (timer thread, or cell end)."""
-        with cell.lock:
-            self._cancel_timer(cell)
-            self._send_overflow(cell)
-
-    def _send_overflow(self, cell: CellTraces) -> None:
-        """Display or update the "N more traces not shown" line (hold cell.lock)."""
-        try:
-            kept = cell.collector.max_finished_traces if cell.collector is not None else cell.hidden
-            text = overflow_text(cell.hidden, kept)
-            if text == cell.sent:
-                return
-            bundle = {"text/plain": text}
-            update = cell.sent is not None
-            self._emit(cell.parent, bundle, cell.display_id, update)
-            cell.sent = text
-        except Exception as exc:
-            report_internal_error("showing the count of traces not shown", exc)
-        finally:
-            cell.last_sent = self._clock()
-
-    def cell_counts(self, cell: str) -> tuple:
-        """``(shown, hidden)``: traces of the cell whose request ``msg_id`` is ``cell``."""
-        counts = self._cells.get(cell)
-        return (counts.shown, counts.hidden) if counts is not None else (0, 0)
+        state.hidden = True
+        return False
 
     # ------------------------------------------------------------ cell end
     def _install_cell_hook(self) -> None:
@@ -388,10 +300,7 @@ class DisplayListener:
                     self._open.discard(trace)
                 if not trace.is_finished:
                     trace.collector.finalize_trace(trace, why)
-            with self._cells_lock:
-                counts = self._cells.get(cell)
-            if counts is not None and counts.hidden:
-                self._flush_overflow(counts)  # the final count, in the cell
+            self._cap.cell_ended(cell)  # the final count of traces not shown, in the cell
         except Exception as exc:
             report_internal_error("ending the traces of a finished cell", exc)
 

@@ -5,30 +5,35 @@ way MLflow does, events with JSON-safe attributes), so turning a running trace
 into a MIME bundle is cheap and never sees user objects. Mutations take the
 trace's lock, so a display/exporter thread can snapshot a trace at any time.
 
-Spans are created by :meth:`nbtrace._collector.TraceCollector.start_span`; they
-report their changes and their end to the collector, which notifies listeners
-(the live display, ...).
+Spans are created by :meth:`TraceCollector.start_span`; they report their
+changes and their end to their trace's :class:`SpanSink` (the collector), which
+notifies listeners (the live display, ...).
 Every public method swallows internal errors (reported once as a warning).
 
 An ended span never changes again (every mutation re-checks, under the trace
 lock, that the span is still running), so exporters may cache its exported form
-(``_export``, see :mod:`nbtrace._export`).
+(the ``_export`` slot, filled by the document layer).
+
+Over 400 lines on purpose: the class is one unit whose every mutator follows the
+same discipline (check running, encode outside the lock, re-check and write
+under it, then report the change), and it is the hot path; keeping the eight
+setters side by side keeps that discipline visible and their code inline.
 """
 from __future__ import annotations
 
-import os
-import random
 import sys
 import traceback
 from time import time_ns as _time_ns
 from typing import TYPE_CHECKING, Any
 
-from ._context import _current_span
-from ._serialize import dumps, to_jsonable
-from ._util import clean_text, report_internal_error
+from .. import _settings
+from .._util import clean_text, report_internal_error
+from .context import attach, detach
+from .ids import getrandbits as _getrandbits
+from .serialize import dumps, to_jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._collector import TraceRecord
+    from .record import TraceRecord
 
 STATUS_UNSET, STATUS_OK, STATUS_ERROR = "UNSET", "OK", "ERROR"
 _STATUS_ALIASES = {
@@ -46,29 +51,12 @@ FUNCTION_NAME_KEY = "mlflow.spanFunctionName"
 TRACE_REQUEST_ID_KEY = "mlflow.traceRequestId"
 TOKEN_USAGE_KEY = "mlflow.chat.tokenUsage"
 
-MAX_EVENTS_PER_SPAN = 1_000  # later events are counted (nbtrace.configure(max_events_per_span=))
+# Later events are counted; follows nbtrace.configure(max_events_per_span=) (the limits module sets it).
+MAX_EVENTS_PER_SPAN = _settings.DEFAULTS.max_events_per_span
 # Status message of a span that a KeyboardInterrupt (a cell interrupt) ended.
 INTERRUPTED_MESSAGE = "interrupted while this span was running"
 MAX_NAME_CHARS = 1_000
 MAX_MESSAGE_CHARS = 10_000
-
-# Ids come from a private RNG (user code calling random.seed() must not make ids
-# collide), seeded from the OS and reseeded in forked children.
-_rng = random.Random(os.urandom(32))
-_getrandbits = _rng.getrandbits
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=lambda: _rng.seed(os.urandom(32)))
-
-
-def new_span_id() -> int:
-    """A random non-zero 64-bit span id (OTel style)."""
-    return _getrandbits(64) or 1
-
-
-def new_trace_id() -> int:
-    """A random non-zero 128-bit trace id (OTel style)."""
-    return _getrandbits(128) or 1
-
 
 _TYPE_JSON: dict = {}  # span type -> its JSON (a handful of distinct types)
 
@@ -140,8 +128,8 @@ class Span:
                  start_ns: int | None = None, type_json: str | None = None) -> None:
         self._trace = trace
         self._parent = parent
-        self._span_id = _getrandbits(64) or 1
-        self._name = name if type(name) is str and len(name) <= 1_000 and name.isascii() else _name(name)
+        self._span_id = _getrandbits(64) or 1  # a random non-zero 64-bit id (inline: the hot path)
+        self._name = name if type(name) is str and len(name) <= MAX_NAME_CHARS and name.isascii() else _name(name)
         self._span_type = span_type if type(span_type) is str else clean_text(span_type, MAX_NAME_CHARS)
         self._start_ns = _time_ns() if start_ns is None else _time(start_ns, "the span start time")
         self._end_ns: int | None = None
@@ -157,7 +145,7 @@ class Span:
         self._outputs_set = False
         self._tokens: list | None = None  # context tokens from __enter__ (a stack: re-entry safe)
         self._recorded = True  # False when the trace hit its span limit
-        self._export: dict | None = None  # exported form, cached once ended (nbtrace._export)
+        self._export: dict | None = None  # exported form, cached once ended (document layer)
         self._b64_id: str | None = None  # base64 span id, computed on first export
 
     # ----------------------------------------------------------------- identity
@@ -431,10 +419,10 @@ class Span:
             report_internal_error("record_exception", exc)
 
     def _changed(self) -> None:
-        """Tell the collector (→ live display) that this running span changed."""
+        """Tell the sink (the collector → live display) that this running span changed."""
         try:
             if self._end_ns is None:
-                self._trace.collector._on_span_change(self)
+                self._trace.collector.span_changed(self)
         except Exception as exc:
             report_internal_error("reporting a span change", exc)
 
@@ -452,7 +440,7 @@ class Span:
         except Exception as exc:
             report_internal_error("ending a span", exc)
             return
-        self._trace.collector._on_span_end(self)
+        self._trace.collector.span_ended(self)
 
     def _end_with_outputs(self, outputs_json: str | None) -> None:
         """End the span (like :meth:`end`), first recording ``outputs_json`` (already
@@ -468,7 +456,7 @@ class Span:
             self._end_ns = end if end > self._start_ns else self._start_ns
             if self._status == STATUS_UNSET:
                 self._status = STATUS_OK
-        self._trace.collector._on_span_end(self)
+        self._trace.collector.span_ended(self)
 
     def _mark_force_ended(self, message: str, end_time_ns: int | None = None) -> bool:
         """Mark a span that nobody ended (its root ended, its cell ended or was
@@ -484,7 +472,7 @@ class Span:
 
     def __enter__(self) -> Span:
         try:
-            token = _current_span.set(self)
+            token = attach(self)
             if self._tokens is None:
                 self._tokens = [token]
             else:
@@ -496,11 +484,7 @@ class Span:
     def __exit__(self, exc_type, exc, tb) -> bool:
         try:
             if self._tokens:
-                token = self._tokens.pop()
-                try:
-                    _current_span.reset(token)
-                except (ValueError, RuntimeError):  # entered in another context
-                    _current_span.set(self._parent)
+                detach(self._tokens.pop(), self._parent)  # (entered in another context: the parent)
             if self._end_ns is not None:  # already ended (by hand, or by its root / cell)
                 return False
             if exc is not None and not isinstance(exc, NON_ERROR_EXCEPTIONS):

@@ -4,7 +4,7 @@ Input: what nbtrace has or emits — a :class:`~nbtrace.TraceRecord`, a
 :class:`~nbtrace.Span`, an MLflow-v3 trace dict (``get_last_trace()``, the MIME
 payload; also MLflow's own ``Trace.to_dict()``), one span dict of it, an object
 with ``.to_dict()``, or a list of those. Everything is first turned into MLflow
-span dicts (one code path, :mod:`nbtrace._export`), then into :class:`OtlpSpan`
+span dicts (one code path, :func:`trace_to_dict`), then into :class:`OtlpSpan`
 (ids as bytes, times as int nanoseconds, attribute values as Python values),
 which renders either as OTLP/JSON (:func:`document_json`) or as an
 ``ExportTraceServiceRequest`` (:func:`request_proto`, needs opentelemetry-proto).
@@ -33,6 +33,11 @@ import json
 import math
 from collections.abc import Mapping
 from typing import Any
+
+from .._about import __version__
+from .._record.record import TraceRecord
+from .._record.span import Span
+from .mlflow import span_to_dict, trace_to_dict
 
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 SPAN_KIND_INTERNAL = 1
@@ -66,10 +71,6 @@ class OtlpSpan:
 # ------------------------------------------------------------------ input → span dicts
 def span_dicts(obj: Any) -> list[dict]:
     """All MLflow span dicts in ``obj`` (see the module docstring); ``TypeError`` otherwise."""
-    from ._collector import TraceRecord
-    from ._export import span_to_dict, trace_to_dict
-    from ._span import Span
-
     if isinstance(obj, TraceRecord):
         return trace_to_dict(obj)["data"]["spans"]
     if isinstance(obj, Span):
@@ -201,8 +202,6 @@ def otlp_spans(obj: Any) -> list[OtlpSpan]:
 
 
 def resource_attributes(service_name: str) -> list:
-    from . import __version__
-
     return [("service.name", str(service_name)), ("telemetry.sdk.name", "nbtrace"),
             ("telemetry.sdk.language", "python"), ("telemetry.sdk.version", __version__)]
 
@@ -252,8 +251,6 @@ def span_json(s: OtlpSpan) -> dict:
 
 def document_json(spans: list[OtlpSpan], service_name: str) -> dict:
     """``{"resourceSpans": [...]}``: one resource, one scope (``nbtrace`` + version)."""
-    from . import __version__
-
     return {"resourceSpans": [{
         "resource": {"attributes": _kv_json(resource_attributes(service_name))},
         "scopeSpans": [{"scope": {"name": "nbtrace", "version": __version__},
@@ -311,8 +308,6 @@ def _fill_kvs(repeated: Any, items: list) -> None:
 def request_proto(spans: list[OtlpSpan], service_name: str) -> Any:
     """An ``ExportTraceServiceRequest`` (opentelemetry-proto) holding ``spans``."""
     from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-
-    from . import __version__
 
     request = ExportTraceServiceRequest()
     rs = request.resource_spans.add()

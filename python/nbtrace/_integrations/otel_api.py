@@ -11,7 +11,7 @@ Parents: an explicit ``context=`` decides (OTel semantics: a context without a
 span starts a new trace). Otherwise the parent is the *innermost* of the
 OpenTelemetry current span and nbtrace's current span (``with
 nbtrace.start_span``, ``@nbtrace.trace``), so the two APIs nest in each other in
-both directions (see :mod:`nbtrace._otel_parents`, whose ``parent_hook`` does the
+both directions (see ``parent_hook``, which does the
 same for spans nbtrace itself starts). ``start_as_current_span`` makes the span
 current in both contexts, so ``nbtrace.get_current_span()`` sees it too.
 
@@ -35,15 +35,15 @@ try:  # what the API's own tracers use: also works as a decorator of async funct
 except ImportError:  # pragma: no cover - older/newer API layouts
     from contextlib import contextmanager as _agnosticcontextmanager
 
-from . import _context
-from ._collector import get_collector
-from ._context import _current_span
-from ._otel_map import (
+from .._record import context as _context
+from .._record.collector import get_collector
+from .._record.context import _current_span
+from .otel_map import (
     LINKS_KEY, Derived, apply_attribute, exception_attributes, link_dict, start_attributes,
 )
-from ._otel_parents import innermost, nbtrace_span_of, open_span, register
-from ._span import INTERRUPTED_MESSAGE, NON_ERROR_EXCEPTIONS, Span
-from ._util import report_internal_error
+from .._record.span import INTERRUPTED_MESSAGE, NON_ERROR_EXCEPTIONS, Span
+from .._util import report_internal_error
+from .otel_parents import innermost, nbtrace_span_of, open_span, register
 
 _SAMPLED = TraceFlags(TraceFlags.SAMPLED)
 

@@ -20,7 +20,7 @@ import json
 import traceback
 from typing import Any
 
-from ._span import INPUTS_KEY, OUTPUTS_KEY, SPAN_TYPE_KEY, TOKEN_USAGE_KEY, Span
+from .._record.span import INPUTS_KEY, OUTPUTS_KEY, SPAN_TYPE_KEY, TOKEN_USAGE_KEY, Span
 
 SPAN_KIND_KEY = "otel.span_kind"  # the key the renderer (and Jaeger exports) use
 LINKS_KEY = "otel.links"

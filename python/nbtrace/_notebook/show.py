@@ -1,12 +1,8 @@
-"""MIME bundles and display in Jupyter.
-
-:func:`trace_bundle` is the one code path from a trace to what the front end
-receives; :func:`publish` sends it (``display`` / ``update_display`` by the
-trace's stable ``display_id``), optionally on behalf of a given kernel request
-(:func:`kernel_parent`, :func:`publish_for`) so that updates sent from a timer
-thread land in the cell that started the trace. The live display listener is
-:class:`nbtrace._live.DisplayListener`; :func:`show` displays existing trace
-documents. IPython is imported lazily: ``import nbtrace`` works in a plain script.
+"""``nbtrace.show()``: display trace documents that already exist — MLflow
+``Trace`` objects (duck-typed: mlflow is never imported), MLflow and OTLP dicts,
+JSON / JSON Lines text, lists of them, ``search_traces()`` tables, our own
+records — with the nbtrace renderer. Invalid input raises ``TypeError`` /
+``ValueError`` saying what was expected.
 """
 from __future__ import annotations
 
@@ -15,120 +11,13 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from ._collector import TraceRecord
-from ._export import _trace_doc, summarize, trace_to_dict
-from ._html_summary import html_summary
-from ._serialize import to_jsonable
-from ._util import report_internal_error
-
-MIME_TYPE = "application/vnd.nbtrace.trace+json"
-
-#: Add the static ``text/html`` summary (``nbtrace.configure(html_summary=)``).
-HTML_SUMMARY = True
+from .._documents.mlflow import trace_to_dict
+from .._record.record import TraceRecord
+from .._record.serialize import to_jsonable
+from . import kernel
+from .bundle import payload_bundle
 
 
-def trace_bundle(trace: Any) -> dict:
-    """``{MIME_TYPE: <MLflow v3 trace dict>, "text/plain": <summary>}`` for a trace record.
-
-    The dicts of ended spans are shared with other bundles of the same trace (built
-    once: see :mod:`nbtrace._export`): treat the bundle as read-only, and use
-    :func:`nbtrace.trace_to_dict` for a private copy."""
-    doc, summary = _trace_doc(trace, shared=True)
-    bundle = {MIME_TYPE: doc, "text/plain": summary}
-    # The static summary is for viewers without nbtrace, which see the saved (final)
-    # state: live updates of a running trace skip building it.
-    if HTML_SUMMARY and trace.is_finished:
-        _add_html(bundle, doc, summary)
-    return bundle
-
-
-def payload_bundle(payload: Any) -> dict:
-    """Bundle for an already-JSON trace document (or list of documents)."""
-    summary = summarize(payload)
-    bundle = {MIME_TYPE: payload, "text/plain": summary}
-    if HTML_SUMMARY:
-        _add_html(bundle, payload, summary)
-    return bundle
-
-
-def _add_html(bundle: dict, doc: Any, summary: str) -> None:
-    try:
-        text = html_summary(doc, summary)
-    except Exception as exc:  # a summary must never cost the trace
-        report_internal_error("html summary", exc)
-        return
-    if text is not None:
-        bundle["text/html"] = text
-
-
-def get_shell() -> Any:
-    """The running IPython shell, or ``None`` (IPython is never imported here)."""
-    ipython_module = sys.modules.get("IPython")  # not imported → surely no shell
-    if ipython_module is None:
-        return None
-    try:
-        return ipython_module.get_ipython()
-    except Exception:
-        return None
-
-
-def in_kernel() -> bool:
-    """True when running inside an IPython kernel (a notebook / Jupyter console)."""
-    shell = get_shell()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
-def kernel_parent() -> dict | None:
-    """The header of the kernel request (the cell's ``execute_request``) that the
-    display publisher sends on behalf of, in this thread; ``None`` outside a kernel."""
-    try:
-        header = getattr(getattr(get_shell(), "display_pub", None), "parent_header", None)
-        return dict(header) if isinstance(header, Mapping) and header else None
-    except Exception:
-        return None
-
-
-def publish_for(parent: dict | None, bundle: dict, display_id: str | None = None,
-                update: bool = False) -> Any:
-    """:func:`publish` as if for the kernel request ``parent``.
-
-    ipykernel 7 keeps the display publisher's parent header per thread/context
-    (``set_thread_parent``); a timer thread would otherwise use the kernel-wide
-    fallback, i.e. whatever request the kernel handled last (a comm message during
-    an ``await``, the next cell). Without that API (ipykernel 6: one global parent,
-    which is the running cell's) or outside a kernel this is plain :func:`publish`.
-    """
-    pub = getattr(get_shell(), "display_pub", None) if parent else None
-    set_thread_parent = getattr(pub, "set_thread_parent", None)
-    reset_thread_parent = getattr(pub, "reset_thread_parent", None)
-    token = None
-    if set_thread_parent is not None and reset_thread_parent is not None:
-        try:
-            token = set_thread_parent(parent)
-        except Exception as exc:
-            report_internal_error("routing a display update to its cell", exc)
-    try:
-        return publish(bundle, display_id=display_id, update=update)
-    finally:
-        if token is not None:
-            try:
-                reset_thread_parent(token)
-            except Exception as exc:
-                report_internal_error("routing a display update to its cell", exc)
-
-
-def publish(bundle: dict, display_id: str | None = None, update: bool = False) -> Any:
-    """Display (or update, by ``display_id``) a raw MIME bundle via IPython."""
-    from IPython.display import display, update_display
-
-    if update and display_id:
-        return update_display(bundle, raw=True, display_id=display_id)
-    if display_id:
-        return display(bundle, raw=True, display_id=display_id)
-    return display(bundle, raw=True)
-
-
-# ---------------------------------------------------------------- show()
 _TRACE_KEYS = ("info", "data", "resourceSpans", "spans")
 
 
@@ -235,7 +124,8 @@ def _check_doc(doc: Any) -> dict:
     return dict(doc)
 
 
-def _to_document(x: Any) -> Any:
+def to_document(x: Any) -> Any:
+    """``x`` as a trace document, or a list of them (raises on input that is none)."""
     x = _coerce(x)
     if isinstance(x, (list, tuple)):
         if not x:
@@ -244,7 +134,8 @@ def _to_document(x: Any) -> Any:
     return _check_doc(x)
 
 
-def _json_safe(doc: Any) -> Any:
+def json_safe(doc: Any) -> Any:
+    """``doc`` unchanged if Jupyter can send it as it is, else a JSON-safe copy."""
     try:
         # Strict: no NaN, and valid UTF-8 (a lone surrogate would break Jupyter's message packer).
         json.dumps(doc, allow_nan=False, ensure_ascii=False).encode("utf-8")
@@ -256,10 +147,10 @@ def _json_safe(doc: Any) -> Any:
 
 def show_bundle(x: Any) -> dict:
     """The MIME bundle :func:`show` displays for ``x`` (raises on invalid input)."""
-    doc = _to_document(x)
+    doc = to_document(x)
     if isinstance(doc, list) and len(doc) == 1:
         doc = doc[0]
-    return payload_bundle(_json_safe(doc))
+    return payload_bundle(json_safe(doc))
 
 
 def show(x: Any) -> None:
@@ -276,7 +167,7 @@ def show(x: Any) -> None:
     the one-line summary.
     """
     bundle = show_bundle(x)
-    if in_kernel():
-        publish(bundle)
+    if kernel.in_kernel():
+        kernel.publish(bundle)
     else:
         print(bundle["text/plain"])

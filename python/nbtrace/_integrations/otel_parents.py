@@ -1,11 +1,11 @@
 """Which nbtrace span an OpenTelemetry span nests under (used by ``nbtrace.otel``).
 
 Two "current span" notions live side by side: OpenTelemetry's context and
-nbtrace's contextvar (``nbtrace._context``). A new span — started through either
+nbtrace's contextvar (``get_current_span``). A new span — started through either
 API — nests under the *innermost* of the two current spans: the descendant if
 one contains the other, else the one started last. OTel spans map to nbtrace
 spans through the bridge span itself (``_nbtrace_span``) or, for SDK spans
-mirrored by ``nbtrace._otel_sdk`` and for ``NonRecordingSpan`` copies of a
+mirrored by the SDK span processor and for ``NonRecordingSpan`` copies of a
 context (W3C extract), through a weak registry keyed by the OTel ids.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from opentelemetry import trace as trace_api
 
-from ._span import Span
+from .._record.span import Span
 
 _MAX_DEPTH = 10_000
 
