@@ -36,6 +36,11 @@ from typing import Any
 from . import _settings
 from ._about import __version__
 from ._documents.mlflow import trace_to_dict
+from ._eval.api import add_to_dataset, compare_runs, evaluate, log_feedback
+from ._eval.dataset import Dataset, dataset
+from ._eval.result import EvalResult, RunComparison
+from ._eval.scorer import Feedback, scorer
+from ._eval.trace import Trace
 from ._notebook.bundle import MIME_TYPE, trace_bundle
 from ._notebook.live import DisplayListener
 from ._notebook.show import show
@@ -50,9 +55,12 @@ from ._util import NbtraceWarning
 from .client import Client
 from .compare import compare
 from .html import to_html
+from . import scorers  # noqa: E402 (nbtrace.scorers.*)
 
 __all__ = [
-    "Client", "MIME_TYPE", "compare", "DisplayListener", "NbtraceWarning", "NonRecordingSpan", "Span",
+    "Client", "Dataset", "EvalResult", "Feedback", "MIME_TYPE", "RunComparison", "Trace", "add_to_dataset",
+    "compare", "compare_runs", "dataset", "evaluate", "log_feedback", "scorer", "scorers",
+    "DisplayListener", "NbtraceWarning", "NonRecordingSpan", "Span",
     "TraceCollector", "TraceRecord", "configure", "disable", "enable", "get_collector",
     "get_current_span", "get_last_trace", "is_enabled", "last_traces",
     "load_ipython_extension", "show", "start_span", "to_html", "trace", "trace_bundle", "trace_to_dict",

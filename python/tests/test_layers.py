@@ -1,5 +1,5 @@
 """The layout's rule, read off the sources with ``ast``: imports point one way,
-record → documents → notebook → public modules. Every import counts — at the top,
+record → documents → notebook → evaluation → public modules. Every import counts — at the top,
 inside functions, under ``TYPE_CHECKING`` — so a cycle cannot hide in a function
 body. Leaves (``_util``, ``_about``, ``_settings``) import nothing of nbtrace and may
 be imported by anyone; no internal module imports the package root; subpackage
@@ -21,6 +21,7 @@ ALLOWED = {
     "_documents": {"_record", "_documents"},
     "_notebook": {"_record", "_documents", "_notebook"},
     "_integrations": {"_record", "_documents", "_integrations"},
+    "_eval": {"_record", "_documents", "_notebook", "_eval"},
 }
 MAX_LINES = 400
 

@@ -164,6 +164,7 @@ def trace_document(trace: Any, shared: bool) -> tuple:
         root_recorded = root is not None and root._recorded
         state = trace.state
         dropped = trace.dropped_spans
+        assessments = list(trace.assessments)
     metadata = {
         "mlflow.trace_schema.version": SCHEMA_VERSION,
         "mlflow.traceInputs": _preview(root_attrs.get(INPUTS_KEY)),
@@ -192,6 +193,8 @@ def trace_document(trace: Any, shared: bool) -> tuple:
         },
         "data": {"spans": span_dicts},
     }
+    if assessments:
+        doc["info"]["assessments"] = assessments
     # The summary of this doc, as summarize() would compute it: the root (the
     # one span without a parent, if recorded) gives the precise duration.
     ms = None

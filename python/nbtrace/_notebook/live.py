@@ -38,11 +38,13 @@ The process-wide listener follows ``nbtrace.configure()`` (:meth:`DisplayListene
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import threading
 import time
 import weakref
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .. import _settings
 from .._record.serialize import safe_repr, truncate
@@ -54,6 +56,21 @@ from .timers import cancel_timer, start_timer
 
 MAX_LOAD = 0.25  # live publishing may use at most this share of the time ...
 MAX_STRETCHED_INTERVAL = 2.0  # ... by stretching the interval up to this (seconds)
+
+# True in a context whose new traces are never displayed on their own
+# (nbtrace.evaluate shows its rows' traces in its results table instead).
+_hidden: contextvars.ContextVar = contextvars.ContextVar("nbtrace_hidden_traces", default=False)
+
+
+@contextlib.contextmanager
+def traces_hidden() -> Iterator[None]:
+    """Traces started in this block (and in contexts copied from it, e.g. worker
+    threads) are recorded and kept, but not displayed as outputs of their own."""
+    token = _hidden.set(True)
+    try:
+        yield
+    finally:
+        _hidden.reset(token)
 
 
 def cell_end_message(error: BaseException | None) -> str:
@@ -178,8 +195,27 @@ class DisplayListener:
                     self._send(trace, state)  # state must still get out, then go on
                     raise
 
+    def on_trace_change(self, trace: Any) -> None:
+        """The trace got an assessment: a trace on screen shows it (a finished one gets
+        one more update of its output)."""
+        state = trace.live
+        if state is None or not state.shown:
+            return
+        if not state.finished:
+            self._changed(trace)
+            return
+        with state.lock:
+            try:
+                self._emit(state.parent, trace_bundle(trace), trace.display_id, True)
+            except Exception as exc:
+                report_internal_error("showing an assessment on a displayed trace", exc)
+
     # ------------------------------------------------------------ throttle
     def _trace_started(self, trace: Any) -> None:
+        if _hidden.get():
+            state = trace.live = LiveState(None)
+            state.hidden = state.finished = True  # never displayed, not even at the end
+            return
         if not self._in_kernel():
             return
         state = LiveState(self._kernel_parent())

@@ -12,6 +12,7 @@ A listener is any object with some of these methods (all optional)::
     on_span_change(span)    # a running span got attributes, inputs/outputs, status or events
     on_span_end(span)       # a span ended
     on_trace_end(trace)     # the root span of ``trace`` ended
+    on_trace_change(trace)  # the trace got an assessment (it may have ended already)
 
 Nothing stays "running" forever: when a root span ends, every span of its trace
 still running is ended with ERROR status and a message saying why (see
@@ -32,8 +33,10 @@ metadata ``nbtrace.droppedSpans`` say how many). The process-wide collector
 from __future__ import annotations
 
 import collections
+import contextlib
+import contextvars
 import threading
-from typing import Any
+from typing import Any, Iterator
 
 from .. import _settings
 from .._util import report_internal_error
@@ -45,6 +48,23 @@ from .span import INPUTS_KEY, Span
 DROPPED_SPANS_KEY = "nbtrace.dropped_spans"  # root span attribute: spans not recorded
 
 _USE_CURRENT = object()
+
+# A list in a context that collects the traces started there as new roots
+# (capture_traces); None (the default) costs one lookup per root span.
+_captured: contextvars.ContextVar = contextvars.ContextVar("nbtrace_captured_traces", default=None)
+
+
+@contextlib.contextmanager
+def capture_traces() -> Iterator[list]:
+    """Collect the traces that start (as new roots) in this block — and in the
+    contexts copied from it: tasks, ``wrap_context`` calls — in a list, oldest first
+    (``nbtrace.evaluate`` finds each row's trace this way, in any thread)."""
+    roots: list = []
+    token = _captured.set(roots)
+    try:
+        yield roots
+    finally:
+        _captured.reset(token)
 
 
 class TraceCollector:
@@ -155,6 +175,9 @@ class TraceCollector:
                 if root is not None and root._end_ns is None:  # say so on the root, too
                     root._attributes[DROPPED_SPANS_KEY] = str(trace.dropped_spans)
         if parent is None:
+            captured = _captured.get()
+            if captured is not None:
+                captured.append(trace)
             with self._lock:
                 self._active[trace.trace_id] = trace
                 while len(self._active) > self.max_active_traces:
@@ -168,6 +191,10 @@ class TraceCollector:
         """A running span changed: tell the listeners (recorded spans only)."""
         if span._recorded:
             self._notify("on_span_change", span)
+
+    def trace_changed(self, trace: TraceRecord) -> None:
+        """The trace got an assessment: tell the listeners (``on_trace_change``)."""
+        self._notify("on_trace_change", trace)
 
     def span_ended(self, span: Span) -> None:
         """A span ended: tell the listeners; a root's end finishes its trace."""

@@ -292,7 +292,9 @@ def trace(func: Callable | None = None, *, name: str | None = None, span_type: s
         except Exception as exc:  # e.g. attributes=<a DataFrame>: trace without them
             report_internal_error("@trace(attributes=...) (not a dict; ignored)", exc)
             fixed = None
-        return _wrap(f, str(span_name), str(span_type or "UNKNOWN"), fixed)
+        wrapped = _wrap(f, str(span_name), str(span_type or "UNKNOWN"), fixed)
+        wrapped.__nbtrace_traced__ = True  # (nbtrace.evaluate: a predict_fn that makes its own trace)
+        return wrapped
 
     if func is not None:
         return decorate(func)

@@ -27,13 +27,16 @@ class SpanSink(Protocol):
     def span_ended(self, span: Any) -> None:
         """A span ended (by hand, by its ``with`` block, or forced by its trace)."""
 
+    def trace_changed(self, trace: Any) -> None:
+        """Something about the whole trace changed (an assessment was added)."""
+
 
 class TraceRecord:
     """All spans of one trace (root first, then in start order) and its state."""
 
     __slots__ = ("trace_id", "request_id", "request_id_json", "display_id", "lock", "spans",
                  "root", "dropped_spans", "collector", "live", "has_usage",
-                 "export_ids", "export_cached", "__weakref__")
+                 "export_ids", "export_cached", "assessments", "__weakref__")
 
     def __init__(self, collector: SpanSink) -> None:
         self.trace_id = new_trace_id()
@@ -50,6 +53,7 @@ class TraceRecord:
         self.has_usage = False  # some span recorded token usage (the document layer rolls it up)
         self.export_ids: Any = None  # the base64 trace id (document layer)
         self.export_cached = False  # some span caches its exported dict (document layer)
+        self.assessments: list = []  # MLflow-shaped assessment dicts (feedback_assessment)
 
     @property
     def name(self) -> str:
