@@ -4,4 +4,5 @@ import './common.css';
 import './tools.css';
 import './detail.css';
 import './genai.css';
+import './scores.css';
 import './compare.css';

@@ -1,7 +1,8 @@
 /**
  * The span detail panel: a header (kind, name, status, copy), the error, the
- * facts (times, model, tokens, cost, ids), then tabs: Chat (LLM spans),
- * Documents (retrievers), Inputs / Outputs, Attributes, Events. Only the open
+ * facts (times, model, tokens, cost, ids), then tabs: Scores (its
+ * assessments), Chat (LLM spans), Documents (retrievers), Inputs / Outputs,
+ * Attributes, Events. Only the open
  * tab is built. All payload text is written as text, or as sanitized
  * markdown (markdownRenderer).
  */
@@ -10,6 +11,7 @@ import { documentsOf } from '../model/genai/documents';
 import { sameJson } from '../model/util';
 import { toolsOf } from '../model/genai/tools';
 import { Span, Trace } from '../model/types';
+import { assessmentsFor, renderAssessments } from './assessments-view';
 import { renderChat } from './chat-view';
 import { copyButton, spanJson } from '../common/copy';
 import { renderDocuments } from './documents-view';
@@ -106,6 +108,10 @@ function errorBox(span: Span): HTMLElement {
 /** The tabs this span has content for, in order. */
 function detailTabs(trace: Trace, span: Span, ctx: DetailContext): TabSpec[] {
   const tabs: TabSpec[] = [];
+  const scores = assessmentsFor(trace, span);
+  if (scores.length > 0) {
+    tabs.push({ id: 'scores', label: `Scores (${formatCount(scores.length)})`, build: () => renderAssessments(scores) });
+  }
   const chat = chatOf(span);
   if (chat) {
     tabs.push({

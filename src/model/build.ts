@@ -282,6 +282,7 @@ export function buildTrace(raw: RawTrace): Trace {
     tokens: rollupTokens(spans, raw.tokens),
     cost: rollupCost(spans, raw.cost),
     metadata: raw.metadata,
+    assessments: raw.assessments ?? [],
     warnings: raw.warnings.toArray()
   };
 }

@@ -3,7 +3,7 @@
  * with absolute nanosecond times as BigInt (epoch ns exceed 2^53). One shared
  * builder (buildTrace) turns it into the Trace tree.
  */
-import { Cost, SpanStatus, TokenUsage, TraceFormat, TraceState } from './types';
+import { Assessment, Cost, SpanStatus, TokenUsage, TraceFormat, TraceState } from './types';
 
 export interface RawEvent {
   name: string;
@@ -60,6 +60,8 @@ export interface RawTrace {
   cost?: Cost;
   /** Epoch ms to use when no span has a start time (MLflow info timestamp). */
   startEpochMsFallback?: number;
+  /** MLflow `info.assessments`. */
+  assessments?: Assessment[];
   warnings: Warnings;
 }
 

@@ -81,6 +81,25 @@ export interface Span {
   model?: string;
 }
 
+/** A judgement of a trace or one of its spans (MLflow's Assessment: feedback or expectation). */
+export interface Assessment {
+  id?: string;
+  name: string;
+  kind: 'feedback' | 'expectation';
+  /** bool, number, text or any JSON value. */
+  value: unknown;
+  rationale?: string;
+  /** The scorer failed: why (then there is no value). */
+  error?: string;
+  /** HUMAN, LLM_JUDGE, CODE, … (upper case). */
+  sourceType: string;
+  sourceId?: string;
+  /** The span it is about (normalized id), or null for the whole trace. */
+  spanId: string | null;
+  /** ISO time of its last change. */
+  time?: string;
+}
+
 export interface Trace {
   /** Trace id (MLflow request/trace id, or OTel trace id in lowercase hex). */
   id: string;
@@ -103,6 +122,8 @@ export interface Trace {
   cost?: Cost;
   /** Trace-level metadata/tags as flat key → value. */
   metadata: Record<string, unknown>;
+  /** Scores and expectations recorded on the trace and its spans. */
+  assessments: Assessment[];
   /** Problems found while normalizing (cycles, duplicate ids, end < start, ...). */
   warnings: string[];
 }

@@ -71,6 +71,7 @@ export function compareTree(c: Comparison): CompareTree {
     spans,
     byId,
     metadata: {},
+    assessments: [],
     warnings: []
   };
   return { trace, nodeOf, byIdA, byIdB };

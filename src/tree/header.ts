@@ -1,9 +1,12 @@
 /**
- * The trace header: name, state, counts, tokens, live elapsed time, and the
- * expand/collapse-all toolbar; plus the list of data problems. Built once;
+ * The trace header: name, state, counts, tokens, live elapsed time, the
+ * trace's scores (assessment chips), and the expand/collapse-all toolbar;
+ * plus the list of data problems. Built once;
  * updates only change text, so a focused button keeps its focus.
  */
-import { Trace } from '../model/types';
+import { assessmentChips } from '../common/chips';
+import { Assessment, Trace } from '../model/types';
+import { assessmentTitle } from '../rows/verdicts';
 import { copyButton } from '../common/copy';
 import { button } from '../common/dom';
 import { warningsList } from '../common/warnings';
@@ -24,6 +27,9 @@ export class TraceHeader {
     this._summary = span('nbtrace-summary');
     this._elapsed = span('nbtrace-elapsed');
     this._elapsed.setAttribute('aria-live', 'off');
+    this._scores = span('nbtrace-trace-scores');
+    this._scores.hidden = true;
+    this._scores.setAttribute('role', 'group');
     const toolbar = document.createElement('div');
     toolbar.className = 'nbtrace-toolbar';
     toolbar.setAttribute('role', 'toolbar');
@@ -43,7 +49,8 @@ export class TraceHeader {
   /** Problems found in the trace's data; the view places it. */
   readonly warnings: HTMLElement;
 
-  render(t: Trace, running: boolean, now: number): void {
+  /** `scores`: the trace's own assessments (groupAssessments(t).trace). */
+  render(t: Trace, running: boolean, now: number, scores: readonly Assessment[] = []): void {
     setText(this._title, displayName(t.name));
     this._title.title = `Trace ${t.id}`;
 
@@ -74,7 +81,20 @@ export class TraceHeader {
     }
     setText(this._summary, summary.join(' · '));
     this.renderElapsed(now);
+    this._renderScores(scores);
     this._renderWarnings(t.warnings);
+  }
+
+  /** The trace's own scores as chips (a span's show on its row and in its details). */
+  private _renderScores(list: readonly Assessment[]): void {
+    const key = list.map(assessmentTitle).join('\n');
+    if (key === this._scoresKey) {
+      return;
+    }
+    this._scoresKey = key;
+    this._scores.hidden = list.length === 0;
+    this._scores.replaceChildren(...(list.length ? Array.from(assessmentChips(list, 'nbtrace-score-list').childNodes) : []));
+    this._scores.setAttribute('aria-label', `${list.length} score${list.length === 1 ? '' : 's'} of this trace`);
   }
 
   /** The live part: elapsed time and running spans (the ticker calls this). */
@@ -109,6 +129,8 @@ export class TraceHeader {
   private _running = false;
   private _runningCount = 0;
   private _warningsKey: string | null = null;
+  private _scores: HTMLElement;
+  private _scoresKey = '';
 }
 
 /** Assign text only when it changed (no needless DOM mutation per live update). */

@@ -3,7 +3,8 @@
  * bar geometry change as it is recycled. No listeners here — the tree view
  * delegates events from its viewport, so there are no per-row closures.
  */
-import { Span } from '../model/types';
+import { Assessment, Span } from '../model/types';
+import { assessmentTitle, valueText, verdictOf } from '../rows/verdicts';
 import { child } from '../common/dom';
 import { displayName, formatCompact, formatCount, formatDuration, tokenText } from '../rows/labels';
 import { kindLook } from '../rows/kind-look';
@@ -29,6 +30,7 @@ interface RowParts {
   status: HTMLElement;
   errorBelow: HTMLElement;
   tokens: HTMLElement;
+  scores: HTMLElement;
   count: HTMLElement;
   duration: HTMLElement;
   bar: HTMLElement;
@@ -63,7 +65,8 @@ function rowKey(r: Row, ctx: RowContext): string {
     ctx.search?.textTerms.join(' ') ?? '',
     ctx.hasErrorBelow?.(s) ?? false,
     ctx.critical?.has(s) ?? false,
-    s.tokens ? tokenText(s.tokens) : ''
+    s.tokens ? tokenText(s.tokens) : '',
+    ctx.assessments?.get(s.id)?.map(assessmentTitle).join('\n') ?? ''
   ].join('\u0000');
 }
 
@@ -80,12 +83,13 @@ export function createRowElement(): HTMLElement {
   const status = child('span', 'nbtrace-status-icon', label);
   const errorBelow = child('span', 'nbtrace-error-below', label);
   const tokens = child('span', 'nbtrace-tokens', label);
+  const scores = child('span', 'nbtrace-row-scores', label);
   const count = child('span', 'nbtrace-count', label);
   const duration = child('div', 'nbtrace-row-duration', row);
   const timeline = child('div', 'nbtrace-row-timeline', row);
   timeline.setAttribute('aria-hidden', 'true');
   const bar = child('div', 'nbtrace-bar', timeline);
-  partsOf.set(row, { label, depth, twisty, kind, name, status, errorBelow, tokens, count, duration, bar });
+  partsOf.set(row, { label, depth, twisty, kind, name, status, errorBelow, tokens, scores, count, duration, bar });
   return row;
 }
 
@@ -102,6 +106,8 @@ export interface RowContext {
   hasErrorBelow?: (span: Span) => boolean;
   /** The critical path, when highlighted. */
   critical?: ReadonlySet<Span>;
+  /** Span id → the assessments about that span (scores shown on its row). */
+  assessments?: ReadonlyMap<string, readonly Assessment[]>;
 }
 
 function matchState(s: Span, ctx: RowContext): string {
@@ -228,6 +234,8 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   parts.tokens.textContent = total > 0 ? `${formatCompact(total)} tok` : '';
   parts.tokens.title = total > 0 ? `Tokens: ${tokenText(span.tokens!)}` : '';
 
+  renderScores(parts.scores, ctx.assessments?.get(span.id));
+
   const hiddenChildren = r.hasChildren && !r.expanded ? span.children.length : 0;
   parts.count.textContent = hiddenChildren ? formatCount(hiddenChildren) : '';
   parts.count.title = hiddenChildren ? `${formatCount(hiddenChildren)} child spans hidden` : '';
@@ -238,6 +246,29 @@ export function renderRowElement(row: HTMLElement, r: Row, ctx: RowContext): voi
   parts.bar.dataset.family = look.family;
   parts.bar.classList.toggle('nbtrace-bar-error', isError);
   parts.bar.classList.toggle('nbtrace-bar-running', running);
+}
+
+/** A span's scores as one badge, the worst verdict as its tone (said in its label too). */
+function renderScores(badge: HTMLElement, list: readonly Assessment[] | undefined): void {
+  if (!list || list.length === 0) {
+    badge.textContent = '';
+    badge.removeAttribute('title');
+    delete badge.dataset.verdict;
+    iconLabel(badge, '');
+    return;
+  }
+  const verdicts = list.map(a => verdictOf(a.value, a.error));
+  const pass = verdicts.filter(v => v === 'pass').length;
+  const fail = verdicts.filter(v => v === 'fail' || v === 'error').length;
+  // Up to three values as they are ("✓ 4 error"), more as counts ("5✓ 2✗ +1").
+  const other = list.length - pass - fail;
+  badge.textContent =
+    list.length <= 3
+      ? list.map(a => valueText(a.value, a.error, 8)).join(' ')
+      : [pass ? `${pass}✓` : '', fail ? `${fail}✗` : '', other ? `+${other}` : ''].filter(Boolean).join(' ');
+  badge.dataset.verdict = fail ? 'fail' : pass === list.length ? 'pass' : 'value';
+  badge.title = list.map(assessmentTitle).join('\n');
+  iconLabel(badge, `${list.length} score${list.length === 1 ? '' : 's'}: ${list.map(a => `${a.name} ${valueText(a.value, a.error)}`).join(', ')}`);
 }
 
 /** Only the bar of an already rendered row (live ticker: no full re-render). */

@@ -18,6 +18,7 @@ import { displayName } from '../rows/labels';
 import { LiveClock } from '../rows/live-clock';
 import { createTimeScale, TimeScale } from '../rows/timeline';
 import { errorBelow } from '../rows/trace-facts';
+import { groupAssessments, TraceAssessments } from '../rows/verdicts';
 import { Row } from '../rows/visible-rows';
 import { ToolsHost, TraceTools } from '../tools/trace-tools';
 import { ColumnHeader } from './columns';
@@ -267,7 +268,8 @@ export class TraceView implements ToolsHost {
 
   private _renderAll(): void {
     const trace = this.trace;
-    this._header.render(trace, this._clock.running, this._now);
+    this._assessments = groupAssessments(trace);
+    this._header.render(trace, this._clock.running, this._now, this._assessments.trace);
     this.tools.render();
     this._columns.render(this._scale);
     this.refreshRows();
@@ -275,7 +277,10 @@ export class TraceView implements ToolsHost {
     const selected = id === null ? null : trace.byId.get(id) ?? null;
     // A live update that did not touch the selected span keeps its panel as is
     // (opened JSON nodes, "show all", scroll); re-rendering would reset them.
-    if (!sameDetail(this._detailSpan, this._detailSignature, selected)) {
+    // (A new assessment, say from log_feedback, shows in the Scores tab at once.)
+    const scoresChanged = trace.assessments.length !== this._assessmentCount;
+    this._assessmentCount = trace.assessments.length;
+    if (scoresChanged || !sameDetail(this._detailSpan, this._detailSignature, selected)) {
       this._detailSpan = selected;
       this._renderDetailNow();
     }
@@ -305,6 +310,7 @@ export class TraceView implements ToolsHost {
       now: this._now,
       idPrefix: this._idPrefix,
       hasErrorBelow: span => errorBelow(trace, span),
+      assessments: this._assessments.bySpan,
       ...this.tools.marks()
     };
   }
@@ -320,6 +326,9 @@ export class TraceView implements ToolsHost {
   private _snapshot: boolean;
   private _now = 0;
   private _source: unknown = undefined;
+  /** The trace's assessments by what they are about (recomputed when the trace changes). */
+  private _assessments: TraceAssessments = { trace: [], bySpan: new Map() };
+  private _assessmentCount = 0;
   // undefined: nothing rendered yet (null is the signature of "no selection").
   private _detailSignature: string | null | undefined = undefined;
   private readonly _detailContext: DetailContext;

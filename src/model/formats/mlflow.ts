@@ -3,6 +3,7 @@
  * span variants), TraceData alone (`{spans, request, response}`), bare span
  * lists and single span dicts → RawTrace.
  */
+import { readAssessments } from './assessments';
 import { attributeMap, decodeJson, decodeStructuredJson } from '../attributes';
 import { normalizeMlflowId } from './ids';
 import { normalizeStatus } from '../span-fields';
@@ -184,6 +185,7 @@ export function parseMlflowTrace(doc: Obj): RawTrace | string {
     tokens: usageFromObject(metadata['mlflow.trace.tokenUsage']),
     cost: costFromObject(metadata['mlflow.trace.cost']),
     startEpochMsFallback: num(info.timestamp_ms) ?? (Number.isFinite(requestTime) ? requestTime : undefined),
+    assessments: readAssessments(info.assessments),
     warnings
   };
 }
