@@ -1,5 +1,6 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { CompareRenderer, COMPARE_MIME_TYPE } from './compare-renderer';
+import { EVAL_MIME_TYPE, EvalRenderer } from './eval-renderer';
 import { TraceRenderer, MIME_TYPE } from './renderer';
 
 /** The MIME renderer extension: registered safe, ranked ahead of application/json. */
@@ -31,6 +32,19 @@ const compareExtension: IRenderMime.IExtension = {
   dataType: 'json'
 };
 
-const extensions: IRenderMime.IExtension[] = [extension, compareExtension];
+/** Evaluation results (`nbtrace.evaluate`, `nbtrace.compare_runs`): a live results table, or two runs compared. */
+const evalExtension: IRenderMime.IExtension = {
+  id: 'nbtrace:eval',
+  description: 'Shows evaluation results of an AI app: scores per record, aggregates, traces, and regressions between two runs.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [EVAL_MIME_TYPE],
+    createRenderer: options => new EvalRenderer(options)
+  },
+  rank: -1,
+  dataType: 'json'
+};
+
+const extensions: IRenderMime.IExtension[] = [extension, compareExtension, evalExtension];
 
 export default extensions;

@@ -6,3 +6,4 @@ import './detail.css';
 import './genai.css';
 import './scores.css';
 import './compare.css';
+import './eval.css';

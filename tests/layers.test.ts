@@ -23,8 +23,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   tools: ['model', 'rows', 'common', 'tools'],
   tree: ['model', 'rows', 'common', 'detail', 'tools', 'tree'],
   compare: ['model', 'rows', 'common', 'detail', 'tree', 'compare'],
+  eval: ['model', 'rows', 'common', 'detail', 'tree', 'compare', 'eval'],
   html: ['html'],
-  '': ['model', 'rows', 'common', 'detail', 'tools', 'tree', 'compare', 'html', '']
+  '': ['model', 'rows', 'common', 'detail', 'tools', 'tree', 'compare', 'eval', 'html', '']
 };
 /** Leaf modules any layer may import (they import nothing of ours). */
 const LEAVES = new Set(['settings.ts']);
