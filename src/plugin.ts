@@ -7,6 +7,7 @@ import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/a
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { buildStandaloneHtml, exportFileName, exportTitle, payloadJson, standaloneBundleUrl } from './html/page';
+import { KernelLike, setKernelFinder } from './kernel-bridge';
 import { getActiveTraceView, MIME_TYPE } from './renderer';
 import { applySettings, getSettings } from './settings';
 import { createTraceWidget, setRenderOptions, showPayload, TRACE_FILE_TYPE, TraceViewerFactory, VIEWER_FACTORY } from './viewer';
@@ -50,6 +51,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     rendermime: IRenderMimeRegistry | null
   ) => {
+    // "Add to dataset": the kernel of the notebook (or console) whose widget holds the output.
+    setKernelFinder(node => {
+      for (const widget of app.shell.widgets('main')) {
+        if (widget.node.contains(node)) {
+          const session = (widget as unknown as { sessionContext?: { session?: { kernel?: KernelLike | null } | null } }).sessionContext;
+          return session?.session?.kernel ?? null;
+        }
+      }
+      return null;
+    });
     if (rendermime) {
       // Traces in tabs and files render markdown like outputs do: same parser, same sanitizer.
       setRenderOptions({ sanitizer: rendermime.sanitizer, markdownParser: rendermime.markdownParser });

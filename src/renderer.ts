@@ -11,6 +11,7 @@ import { expansionOf, getSettings, NbtraceSettings, onSettingsChanged, rowHeight
 import { markdownRenderer, MarkdownRenderer } from './common/markdown';
 import { DisplayOptions, TraceView } from './tree/trace-view';
 import { errorBox } from './common/error-box';
+import { addToDataset } from './kernel-bridge';
 import { formatCount } from './rows/labels';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
@@ -101,6 +102,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
           expansion: expansionOf(settings),
           ...this._display(settings),
           snapshot: this._snapshot,
+          datasetSink: (record, name) => addToDataset(this.node, record, name),
           markdown: this._markdown
         });
       }

@@ -7,6 +7,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { addToDatasetCode } from '../src/kernel-bridge';
 import { EvalRun, parseEvalPayload } from '../src/model/eval';
 import { compareRuns } from '../src/rows/eval-compare';
 import { recordLines } from '../src/rows/eval-table';
@@ -70,3 +71,19 @@ test('the comparison bundle reads as a comparison of the two runs', () => {
   }
   expect(emitted.comparison['text/plain']).toBe('<nbtrace comparison v1 → v2: 2 regressed, 1 improved, 1 unchanged, 1 added, 1 removed>');
 });
+
+test('"Add to dataset" runs in Python and keeps hostile text exactly', () => {
+  const hostile = '"); import os; os.system("echo pwned") #\u2028 </script> 🌦 \ud83d';
+  const record = { inputs: { question: hostile, n: 2 }, expectations: { expected_response: 'ok' }, source: { type: 'TRACE' as const, trace_id: 'tr-1' } };
+  const code = addToDatasetCode(record, 'golden-v1.2_x');
+  expect(code).not.toContain('pwned'); // the data travels as base64, never as code
+  const script = `${code}\nimport json\nprint(json.dumps(_nbtrace.dataset("golden-v1.2_x").records))`;
+  const out = execFileSync(python(), ['-c', script], { encoding: 'utf-8', timeout: 60000, env: { ...process.env, PYTHONPATH: path.join(ROOT, 'python') } });
+  const lines = out.trim().split('\n');
+  expect(lines[0]).toBe("nbtrace: record added to dataset 'golden-v1.2_x' (1 record; nbtrace.dataset('golden-v1.2_x').save('golden-v1.2_x.jsonl') writes it next to the notebook)");
+  const records = JSON.parse(lines[1]);
+  // A lone surrogate is not UTF-8: nbtrace writes it as the text "\ud83d", as everywhere else.
+  expect(records[0].inputs.question).toBe(hostile.replace('\ud83d', '\\ud83d'));
+  expect(records[0].source).toEqual({ type: 'TRACE', trace_id: 'tr-1' });
+  expect(() => addToDatasetCode(record, 'bad name"); x')).toThrow('Not a dataset name');
+}, 60000);

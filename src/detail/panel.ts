@@ -15,7 +15,7 @@ import { assessmentsFor, renderAssessments } from './assessments-view';
 import { renderChat } from './chat-view';
 import { copyButton, spanJson } from '../common/copy';
 import { renderDocuments } from './documents-view';
-import { el } from '../common/dom';
+import { button, el } from '../common/dom';
 import { renderEvents } from './events-view';
 import { costText, formatCount, formatDuration, tokenText } from '../rows/labels';
 import { selfTime } from '../rows/trace-facts';
@@ -34,6 +34,8 @@ export interface DetailContext {
   /** The user chose a tab / switched raw text (the panel is re-rendered by the view for the latter). */
   onTab(id: string): void;
   onRaw(raw: boolean): void;
+  /** When given: an "add to dataset" action for the span. */
+  addToDataset?(span: Span): void;
 }
 
 /** A context for a panel on its own (tests, no view): no markdown, tabs not remembered. */
@@ -68,6 +70,12 @@ export function renderDetail(panel: HTMLElement, trace: Trace, span: Span | null
   const copies = el('span', 'nbtrace-detail-copy');
   copies.appendChild(copyButton('copy JSON', () => spanJson(span), 'Copy this span as JSON'));
   copies.appendChild(copyButton('copy id', () => span.id, 'Copy the span id'));
+  if (ctx.addToDataset) {
+    const add = ctx.addToDataset;
+    copies.appendChild(
+      button('add to dataset', 'nbtrace-link-button', () => add(span), { title: "Put this span's inputs into a dataset in the kernel" })
+    );
+  }
   header.appendChild(copies);
   panel.appendChild(header);
 

@@ -13,7 +13,8 @@ import { warningsList } from '../common/warnings';
 import { displayName, formatCount, formatDuration, money, tokenText } from '../rows/labels';
 
 export class TraceHeader {
-  constructor(actions: { expandAll(): void; collapseAll(): void; traceJson(): string }) {
+  /** `addToDataset`: when given, a button that opens the "Add to dataset" form. */
+  constructor(actions: { expandAll(): void; collapseAll(): void; traceJson(): string; addToDataset?: () => void }) {
     this.node = document.createElement('div');
     this.node.className = 'nbtrace-header';
     const span = (className: string): HTMLElement => {
@@ -39,6 +40,14 @@ export class TraceHeader {
     toolbar.appendChild(
       copyButton('Copy JSON', () => actions.traceJson(), "Copy the trace's JSON", 'nbtrace-button nbtrace-copy-trace')
     );
+    if (actions.addToDataset) {
+      const add = actions.addToDataset;
+      toolbar.appendChild(
+        button('Add to dataset', 'nbtrace-button nbtrace-add-dataset', () => add(), {
+          title: "Put this trace's inputs into a dataset in the notebook's kernel (nbtrace.dataset(name))"
+        })
+      );
+    }
     this.node.appendChild(toolbar);
 
     this.warnings = document.createElement('div');

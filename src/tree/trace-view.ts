@@ -20,6 +20,7 @@ import { createTimeScale, TimeScale } from '../rows/timeline';
 import { errorBelow } from '../rows/trace-facts';
 import { groupAssessments, TraceAssessments } from '../rows/verdicts';
 import { Row } from '../rows/visible-rows';
+import { DatasetForm, DatasetSink } from '../tools/dataset-form';
 import { ToolsHost, TraceTools } from '../tools/trace-tools';
 import { ColumnHeader } from './columns';
 import { TraceHeader } from './header';
@@ -35,6 +36,8 @@ export interface TraceViewOptions extends DisplayOptions {
   snapshot: boolean;
   /** Renders message text as sanitized markdown (from the rendermime options); plain text without it. */
   markdown: MarkdownRenderer;
+  /** Reaches the notebook's kernel for "Add to dataset" (no button without it). */
+  datasetSink: DatasetSink;
 }
 
 /** How the tree looks; settings changes apply them to open views (applyDisplay). */
@@ -67,8 +70,10 @@ export class TraceView implements ToolsHost {
       onRaw: raw => {
         this._detailContext.raw = raw;
         this._renderDetailNow();
-      }
+      },
+      addToDataset: options.datasetSink ? span => this._datasetForm?.show(this.trace, span) : undefined
     };
+    this._datasetForm = options.datasetSink ? new DatasetForm(options.datasetSink) : null;
     if (this._snapshot) {
       this._clock.dispose();
     }
@@ -79,9 +84,13 @@ export class TraceView implements ToolsHost {
     this._header = new TraceHeader({
       expandAll: () => this.expandAll(),
       collapseAll: () => this.collapseAll(),
-      traceJson: () => this.traceJson()
+      traceJson: () => this.traceJson(),
+      addToDataset: this._datasetForm ? () => this._datasetForm!.show(this.trace, null) : undefined
     });
     this.node.appendChild(this._header.node);
+    if (this._datasetForm) {
+      this.node.appendChild(this._datasetForm.node);
+    }
     this._pane = new TreePane(trace, {
       label: `Spans of trace ${displayName(trace.name)}`,
       rowHeight: options.rowHeight,
@@ -326,6 +335,7 @@ export class TraceView implements ToolsHost {
   private _snapshot: boolean;
   private _now = 0;
   private _source: unknown = undefined;
+  private _datasetForm: DatasetForm | null;
   /** The trace's assessments by what they are about (recomputed when the trace changes). */
   private _assessments: TraceAssessments = { trace: [], bySpan: new Map() };
   private _assessmentCount = 0;

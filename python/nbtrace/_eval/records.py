@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,11 +45,13 @@ def digest(records: list) -> str:
 
 
 def _json_safe(value: Any) -> Any:
+    """``value`` if it is JSON data that is valid UTF-8 text, else a cleaned copy
+    (lone surrogates replaced, objects as text; never cut: a record is data)."""
     try:
-        canonical_json(value)
+        canonical_json(value).encode("utf-8")
         return value
-    except (TypeError, ValueError):
-        return to_jsonable(value)
+    except (TypeError, ValueError):  # (UnicodeEncodeError is a ValueError)
+        return to_jsonable(value, max_chars=sys.maxsize)
 
 
 def normalize_source(source: Any) -> dict | None:
