@@ -11,6 +11,7 @@ nbclient = pytest.importorskip("nbclient")
 from recording_client import RecordingClient  # noqa: E402
 
 MIME = "application/vnd.nbtrace.trace+json"
+EVAL_MIME = "application/vnd.nbtrace.eval+json"
 SRC = Path(__file__).resolve().parents[1]  # python/ — the kernel imports nbtrace from here
 
 CELLS = [
@@ -191,3 +192,13 @@ def test_demo_notebook_executes_cleanly():
     assert any(s.startswith("<nbtrace trace 'weather_agent' · 4 spans · ") and "tokens" in s for s in summaries)
     # Section 8: spans made through the OpenTelemetry API.
     assert any(s.startswith("<nbtrace trace 'rag_pipeline' · 3 spans · ") for s in summaries)
+    # Section 9: two evaluations shown live (their row traces are not outputs of their own), then compared.
+    evals = [o["data"] for o in outputs if o["output_type"] in ("display_data", "update_display_data")
+             and EVAL_MIME in o["data"]]
+    texts = [e["text/plain"] for e in evals]
+    assert texts[0].startswith("<nbtrace eval 'v1' · 12 rows · contains 100% · no_errors 100%")
+    assert texts[1].startswith("<nbtrace eval 'v2' · 12 rows · contains 83% · no_errors 100%")
+    assert texts[2] == "<nbtrace comparison v1 → v2: 2 regressed, 0 improved, 10 unchanged>"
+    assert [e[EVAL_MIME]["run"]["state"] for e in evals[:2]] == ["DONE", "DONE"]
+    assert not any(s.startswith(("<nbtrace trace 'v1'", "<nbtrace trace 'v2'")) for s in summaries)
+    assert (examples / "city-facts.jsonl").exists()

@@ -36,6 +36,12 @@ export interface GridOptions<T> {
 
 let nextGridId = 0;
 
+/** The smallest width of a CSS grid track: "80px" → 80, "minmax(120px, 2fr)" → 120, else 0. */
+export function minTrackWidth(track: string): number {
+  const m = /^\s*(?:minmax\(\s*)?(\d+(?:\.\d+)?)px/.exec(track);
+  return m ? Number(m[1]) : 0;
+}
+
 export class Grid<T> {
   constructor(options: GridOptions<T>) {
     this._options = options;
@@ -88,6 +94,9 @@ export class Grid<T> {
   setColumns(columns: GridColumn[]): void {
     this._columns = columns;
     this.node.style.setProperty('--nbtrace-grid-columns', columns.map(c => c.width).join(' '));
+    // Every row lays out the same tracks at the same width; below the tracks'
+    // minimum the grid scrolls sideways, header and rows together.
+    this.node.style.setProperty('--nbtrace-grid-min-width', `${columns.reduce((sum, c) => sum + minTrackWidth(c.width), 0)}px`);
     this.node.setAttribute('aria-colcount', String(columns.length));
     this._head.replaceChildren(
       ...columns.map((c, i) => {

@@ -100,7 +100,7 @@ export class EvalRunView {
   update(run: EvalRun): void {
     this._run = run;
     this._lines = recordLines(run);
-    this._columns = evalColumns(run);
+    this._columns = evalColumns(run, this._lines);
     this._title.textContent = `Evaluation ${run.name}`;
     this._title.title = `Run ${run.id}`;
     const state = run.state === 'RUNNING' ? 'running' : run.state === 'INTERRUPTED' ? 'error' : 'ok';

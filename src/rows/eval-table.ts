@@ -131,18 +131,28 @@ export function recordLines(run: EvalRun): RecordLine[] {
   return lines;
 }
 
-export function evalColumns(run: EvalRun): Column[] {
-  return [
+/**
+ * The columns of a run: Expected, Tokens and Cost only when some record has
+ * them (a column of blanks only takes width from the inputs and outputs).
+ */
+export function evalColumns(run: EvalRun, lines: readonly RecordLine[] = recordLines(run)): Column[] {
+  const some = (has: (l: RecordLine) => boolean) => lines.some(has);
+  const columns: (Column | false)[] = [
     { id: 'index', label: '#', kind: 'index' },
     { id: 'inputs', label: 'Inputs', kind: 'json' },
     { id: 'output', label: 'Output', kind: 'json' },
-    { id: 'expectations', label: 'Expected', kind: 'json' },
+    some(l => !isEmpty(l.expectations)) && { id: 'expectations', label: 'Expected', kind: 'json' },
     ...run.scorers.map(s => ({ id: `score:${s.name}`, label: s.name, kind: 'score' as const, scorer: s.name })),
     { id: 'latency', label: 'Latency', kind: 'number' },
-    { id: 'tokens', label: 'Tokens', kind: 'number' },
-    { id: 'cost', label: 'Cost', kind: 'number' },
+    some(l => l.tokens !== undefined) && { id: 'tokens', label: 'Tokens', kind: 'number' },
+    some(l => l.cost !== undefined) && { id: 'cost', label: 'Cost', kind: 'number' },
     { id: 'status', label: 'Status', kind: 'status' }
   ];
+  return columns.filter((c): c is Column => c !== false);
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
 }
 
 /** Compact one-line text of a JSON value: a lone string as it is, a one-key object by its value. */

@@ -9,6 +9,7 @@ import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { EVAL_MIME_TYPE, EvalRenderer } from '../../src/eval-renderer';
 import { EvalCompareView } from '../../src/eval/compare-view';
 import { EvalRunView } from '../../src/eval/run-view';
+import { minTrackWidth } from '../../src/eval/grid';
 import { run, runPayload, RowSpec } from '../helpers/eval';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
@@ -37,7 +38,7 @@ function key(r: EvalRenderer, k: string, extra: KeyboardEventInit = {}): void {
 }
 
 const SPECS: RowSpec[] = [
-  { q: 'paris', scores: { contains: true, judge: { value: 'yes', rationale: 'good' } }, latency: 200 },
+  { q: 'paris', scores: { contains: true, judge: { value: 'yes', rationale: 'good' } }, latency: 200, tokens: 40 },
   { q: 'rome', scores: { contains: false, judge: { value: 'no', rationale: HOSTILE } }, latency: 50 },
   { q: HOSTILE, out: HOSTILE, scores: { contains: true, judge: { error: 'RateLimitError: 429' } }, latency: 120 }
 ];
@@ -51,9 +52,9 @@ describe('the evaluation run view', () => {
     const r = mount(runPayload('v1', SPECS, { metrics: { 'contains/pass_rate': 2 / 3, 'latency_ms/p50': 120 } }));
     const grid = r.node.querySelector<HTMLElement>('[role="grid"]')!;
     expect(grid.getAttribute('aria-rowcount')).toBe('4');
-    expect(grid.getAttribute('aria-colcount')).toBe('10');
+    expect(grid.getAttribute('aria-colcount')).toBe('9');
     const headers = Array.from(grid.querySelectorAll('[role="columnheader"]')).map(h => h.textContent);
-    expect(headers).toEqual(['#', 'Inputs', 'Output', 'Expected', 'contains', 'judge', 'Latency', 'Tokens', 'Cost', 'Status']);
+    expect(headers).toEqual(['#', 'Inputs', 'Output', 'Expected', 'contains', 'judge', 'Latency', 'Tokens', 'Status']); // no cost anywhere: no Cost column
     expect(rows(r).map(row => cells(row)[4])).toEqual(['✓', '✗', '✓']);
     expect(rows(r).map(row => cells(row)[5])).toEqual(['✓', '✗', 'error']);
     expect(rows(r)[1].querySelectorAll('[role="gridcell"]')[5].getAttribute('title')).toBe(`judge: ${HOSTILE}`);
@@ -62,6 +63,13 @@ describe('the evaluation run view', () => {
     expect(r.node.querySelector('.nbtrace-eval-metric')!.getAttribute('aria-label')).toBe('contains 67%');
     expect(r.node.querySelector('.nbtrace-eval-dataset')!.textContent).toBe('golden · 3 records · digest abc123abc123');
     expect(r.node.querySelector('img')).toBeNull();
+    // One set of tracks for header and rows; its minimum is the grid's scroll width.
+    expect(grid.style.getPropertyValue('--nbtrace-grid-columns')).toContain('minmax(140px, 2fr)');
+    expect(grid.style.getPropertyValue('--nbtrace-grid-min-width')).toBe(`${56 + 140 + 140 + 100 + 72 + 72 + 76 + 64 + 72}px`);
+  });
+
+  it('reads the smallest width of a track', () => {
+    expect([minTrackWidth('48px'), minTrackWidth('minmax(160px, 2fr)'), minTrackWidth('minmax( 9.5px,1fr)'), minTrackWidth('1fr'), minTrackWidth('auto')]).toEqual([48, 160, 9.5, 0, 0]);
   });
 
   it('sorts by a header click (asc, desc, run order) with aria-sort', () => {
@@ -95,7 +103,7 @@ describe('the evaluation run view', () => {
     key(r, 'Escape');
     expect(detail.hidden).toBe(true);
     key(r, 'End', { ctrlKey: true });
-    expect(grid.getAttribute('aria-activedescendant')).toBe(rows(r)[2].querySelectorAll('[role="gridcell"]')[9].id);
+    expect(grid.getAttribute('aria-activedescendant')).toBe(rows(r)[2].querySelectorAll('[role="gridcell"]')[8].id);
     expect(document.querySelector('img')).toBeNull();
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
   });

@@ -74,6 +74,13 @@ describe('recordLines and cells', () => {
     expect(cellText(lines[0], col('latency'))).toBe('300 ms');
   });
 
+  it('leaves out Expected, Tokens and Cost when no record has them', () => {
+    const bare = read(runPayload('v1', [{ q: 'a' }, { q: 'b' }]));
+    const rows = (bare.rows as { expectations: unknown }[]).map(x => ({ ...x, expectations: {} }));
+    const ids = evalColumns({ ...bare, rows } as typeof bare).map(c => c.id);
+    expect(ids).toEqual(['index', 'inputs', 'output', 'latency', 'status']);
+  });
+
   it('groups repetitions: pass counts, mean numbers, the worst status', () => {
     const reps = read(
       runPayload('v1', [

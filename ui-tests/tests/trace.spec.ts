@@ -135,7 +135,7 @@ test('unreadable input shows a clear message and the raw JSON', async ({ page, t
 
 test('the demo notebook runs offline and shows the agent trace', async ({ page, tmpPath }) => {
   const examples = path.resolve(__dirname, '..', '..', 'examples');
-  for (const file of ['demo_agent.py', 'demo.ipynb']) {
+  for (const file of ['demo_agent.py', 'eval_agent.py', 'demo.ipynb']) {
     await page.contents.uploadContent(
       fs.readFileSync(path.join(examples, file), 'utf-8'),
       'text',
@@ -200,4 +200,12 @@ test('the demo notebook runs offline and shows the agent trace', async ({ page, 
   const otel = (await page.notebook.getCellOutputLocator(19))!.locator('.nbtrace-root');
   await expect(otel.locator('.nbtrace-title')).toHaveText('rag_pipeline');
   await expect(otel.locator('.nbtrace-summary')).toContainText('3 spans');
+
+  // Section 9: two versions evaluated, then compared.
+  const v2 = (await page.notebook.getCellOutputLocator(24))!.locator('.nbtrace-eval');
+  await expect(v2.locator('.nbtrace-eval-progress')).toHaveText('12 of 12 done');
+  await expect(v2.getByRole('grid')).toHaveAttribute('aria-rowcount', '13');
+  const comparison = (await page.notebook.getCellOutputLocator(26))!;
+  await expect(comparison.locator('.nbtrace-eval-verdict').first()).toHaveText('▼ 2 regressed');
+  await expect(comparison).toContainText("'Kyoto temples and kaiseki food: where should I start?'");
 });
