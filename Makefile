@@ -102,5 +102,7 @@ distclean: clean
 .PHONY: bench
 bench: $(INSTALL_STAMP) $(UI_NODE_STAMP) chromium
 	node bench/run.js
+	node bench/eval.js
 	$(VENV)/bin/python bench/python/overhead.py
-	@cat bench/results/latest.md bench/results/python.md
+	$(VENV)/bin/python bench/python/eval_overhead.py > /dev/null
+	@cat bench/results/latest.md bench/results/eval.md bench/results/python.md bench/results/eval-python.md

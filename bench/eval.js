@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+/**
+ * nbtrace evaluation-view benchmark: payloads made by the real nbtrace.evaluate
+ * (bench/python/eval_payload.py: a 1,000-record run with its traces, its live
+ * documents half-way, a second version compared), rendered by the built
+ * extension in a real JupyterLab in headless system Chromium, side by side with
+ * JupyterLab's own JSON renderer on the same data. Writes bench/results/eval.{json,md}.
+ *
+ *   node bench/eval.js            # ~2 min on 2 cores
+ *   node bench/eval.js --quick    # 2 runs per case (smoke test)
+ *   node bench/eval.js --rows N   # another run size (default 1000)
+ *
+ * Environment: as bench/run.js (NBTRACE_BENCH_PORT, NBTRACE_CHROMIUM, NBTRACE_BENCH_URL).
+ * Nothing here asserts a time: this is a report.
+ */
+'use strict';
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { ROOT, OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, median, p95, startServer, stopServer, Lab } = require('./lib');
+
+const QUICK = process.argv.includes('--quick');
+const ROWS_AT = process.argv.indexOf('--rows');
+const ROWS = (ROWS_AT > 0 && Number(process.argv[ROWS_AT + 1])) || 1000;
+const RUNS = QUICK ? 2 : 7;
+const EVAL = 'application/vnd.nbtrace.eval+json';
+const JSON_MIME = 'application/json';
+
+function log(msg) {
+  console.log(`[bench eval ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+function makePayloads() {
+  const out = path.join(os.tmpdir(), `nbtrace-eval-payloads-${process.pid}.json`);
+  const py = path.join(ROOT, '.venv', 'bin', 'python');
+  const made = JSON.parse(execFileSync(py, [path.join(__dirname, 'python', 'eval_payload.py'), String(ROWS), out], { encoding: 'utf-8' }));
+  const payloads = JSON.parse(fs.readFileSync(out, 'utf-8'));
+  fs.unlinkSync(out);
+  return { made, payloads };
+}
+
+async function runs(lab, ensure, fn, args, n = RUNS, timeoutS = 60) {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    await ensure();
+    const r = await lab.call(fn, args, timeoutS);
+    if (r && (r.timedOut || r.error)) {
+      return { samples, failed: r.timedOut ? `> ${timeoutS} s (timed out)` : `error: ${r.error}` };
+    }
+    samples.push(r);
+  }
+  return { samples };
+}
+
+async function main() {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const started = Date.now();
+  log(`making a ${ROWS}-record run with nbtrace.evaluate`);
+  const { made, payloads } = makePayloads();
+  const server = await startServer();
+  process.on('exit', () => stopServer(server));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  const lab = new Lab(browser);
+  const load = async () => lab.page.evaluate(p => window.nbBench.evalPrepare(p), payloads);
+  const r = { meta: { date: new Date().toISOString(), rows: ROWS, bytes: made.bytes, runs: RUNS, cores: os.cpus().length }, cases: {} };
+  try {
+    await lab.open();
+    await load();
+    const ensure = async () => {
+      if (!(await lab.page.evaluate(() => !!(window.nbBench.state && window.nbBench.state.eval)))) {
+        await load(); // the page was reopened after a timeout or an error
+      }
+    };
+    // Warm-up: the first render of each kind compiles the code paths.
+    for (const mime of [EVAL, JSON_MIME]) {
+      await ensure();
+      await lab.call('evalFirstPaint', ['run', mime], 60);
+    }
+    const plan = [
+      ['paint run nbtrace', 'evalFirstPaint', ['run', EVAL]],
+      ['paint run json', 'evalFirstPaint', ['run', JSON_MIME]],
+      ['paint comparison nbtrace', 'evalFirstPaint', ['comparison', EVAL]],
+      ['paint comparison json', 'evalFirstPaint', ['comparison', JSON_MIME]],
+      ['live nbtrace', 'evalLiveUpdate', [EVAL]],
+      ['live json', 'evalLiveUpdate', [JSON_MIME]],
+      ['sort', 'evalSort', []],
+      ['filter', 'evalFilter', []],
+      ['open row', 'evalOpenRow', []]
+    ];
+    for (const [name, fn, args] of plan) {
+      log(name);
+      r.cases[name] = await runs(lab, ensure, fn, args);
+    }
+  } finally {
+    await lab.close();
+    await browser.close();
+    stopServer(server);
+  }
+  r.meta.seconds = Math.round((Date.now() - started) / 1000);
+  fs.writeFileSync(path.join(OUT_DIR, 'eval.json'), JSON.stringify(r, null, 1));
+  fs.writeFileSync(path.join(OUT_DIR, 'eval.md'), report(r));
+  log(`wrote bench/results/eval.md (${r.meta.seconds} s)`);
+}
+
+// ---------------------------------------------------------------- report
+const fmt = x => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
+
+function stat(c, pick) {
+  if (!c || !c.samples.length) {
+    return { p50: NaN, p95: NaN, note: c && c.failed ? c.failed : 'no samples' };
+  }
+  const xs = c.samples.map(pick);
+  return { p50: median(xs), p95: p95(xs), n: xs.length, note: c.failed || '' };
+}
+
+function report(r) {
+  const L = [];
+  const mb = b => `${(b / 1e6).toFixed(1)} MB`;
+  L.push('# nbtrace evaluation view benchmark');
+  L.push('');
+  L.push(
+    `Generated by \`bench/eval.js\` on ${r.meta.date.slice(0, 19).replace('T', ' ')} — ${r.meta.cores} cores, headless Chromium, ` +
+      `${r.meta.runs} runs per case (median, p95). Payloads by the real \`nbtrace.evaluate\` (\`bench/python/eval_payload.py\`): ` +
+      `a run of ${r.meta.rows.toLocaleString('en-US')} records (4 scorers, a 4-span trace per row; ${mb(r.meta.bytes.run)}), its live document ` +
+      `half-way (${mb(r.meta.bytes.live / 2)}: traces within the live budget), and two versions compared (${mb(r.meta.bytes.comparison)}). ` +
+      'The baseline is JupyterLab\'s own JSON renderer (`application/json`, collapsed) given the same data, in the same page. ' +
+      'Times are to the second animation frame after the action (what a user waits for). Target: first paint and sort ≤ 100 ms at 1,000 rows.'
+  );
+  L.push('');
+  L.push('| case | nbtrace p50 (ms) | p95 | JSON renderer p50 (ms) | nbtrace / JSON | notes |');
+  L.push('|---|---:|---:|---:|---:|---|');
+  const pair = (label, a, b, note) => {
+    const x = stat(r.cases[a], s => s.paint);
+    const y = stat(r.cases[b], s => s.paint);
+    L.push(`| ${label} | **${fmt(x.p50)}** | ${fmt(x.p95)} | ${fmt(y.p50)} | ${fmt(x.p50 / y.p50)}× | ${[note, x.note, y.note].filter(Boolean).join('; ')} |`);
+  };
+  const one = (label, name, pick, note) => {
+    const x = stat(r.cases[name], pick);
+    L.push(`| ${label} | **${fmt(x.p50)}** | ${fmt(x.p95)} | – | – | ${[note, x.note].filter(Boolean).join('; ')} |`);
+  };
+  const s0 = (name, pick) => (r.cases[name] && r.cases[name].samples[0] ? pick(r.cases[name].samples[0]) : '–');
+  pair('first paint, the run', 'paint run nbtrace', 'paint run json', `${s0('paint run nbtrace', s => s.gridRows)} grid rows in the DOM (virtualized), ${s0('paint run nbtrace', s => s.nodes)} nodes`);
+  pair('first paint, two runs compared', 'paint comparison nbtrace', 'paint comparison json', 'both runs read, joined per record, trends per metric');
+  pair('live update (row N/2 + 1 done, same renderer)', 'live nbtrace', 'live json', `shows "${s0('live nbtrace', s => s.progress)}"`);
+  one('sort by Latency (click), ascending', 'sort', s => s.asc.paint);
+  one('sort again, descending', 'sort', s => s.desc.paint);
+  one('"failed only" on', 'filter', s => s.failed.paint, `${s0('filter', s => s.failed.count)}`);
+  one('text filter "Hanoi" (its 120 ms debounce taken out)', 'filter', s => s.text.paint, `${s0('filter', s => s.text.count)}`);
+  one('open row 501 (Enter): record, scores, its trace view', 'open row', s => s.paint, `${s0('open row', s => s.treeitems)} tree rows`);
+  L.push('');
+  L.push('Raw samples: `bench/results/eval.json`. Reproduce: `make bench` (or `node bench/eval.js`).');
+  L.push('');
+  return L.join('\n');
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
