@@ -53,13 +53,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ) => {
     // "Add to dataset": the kernel of the notebook (or console) whose widget holds the output.
     setKernelFinder(node => {
-      for (const widget of app.shell.widgets('main')) {
-        if (widget.node.contains(node)) {
-          const session = (widget as unknown as { sessionContext?: { session?: { kernel?: KernelLike | null } | null } }).sessionContext;
-          return session?.session?.kernel ?? null;
-        }
-      }
-      return null;
+      const kernelOf = (widget: unknown) =>
+        (widget as { sessionContext?: { session?: { kernel?: KernelLike | null } | null } }).sessionContext?.session?.kernel ?? null;
+      // JupyterLab: any main-area widget; Notebook 7: its one main widget (also the current one).
+      const candidates = [...Array.from(app.shell.widgets('main')), app.shell.currentWidget];
+      const holder = candidates.find(widget => widget?.node.contains(node));
+      return holder ? kernelOf(holder) : null;
     });
     if (rendermime) {
       // Traces in tabs and files render markdown like outputs do: same parser, same sanitizer.

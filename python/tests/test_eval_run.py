@@ -228,3 +228,18 @@ def test_two_runs_compared_row_by_row():
     assert [r["inputs"]["question"] for r in cmp.regressions()] == ["capital of Peru?"]
     assert len(cmp.warnings) == 2 and "different data" in cmp.warnings[0] and "only in v2: no_errors" in cmp.warnings[1]
     assert repr(cmp) == "<nbtrace comparison v1 → v2: 1 regressed, 1 improved, 2 unchanged, 1 added>"
+
+
+def test_a_baseline_shows_the_comparison_filling_in(displayed):
+    nbtrace.configure(display=False)
+    v1 = nbtrace.evaluate(GOLDEN, agent, [scorers.contains()], name="v1")
+    nbtrace.configure(display=True)
+    displayed.clear()
+    v2 = nbtrace.evaluate(GOLDEN, agent, [scorers.contains()], name="v2", baseline=v1)
+    payloads = [bundle[EVAL_MIME_TYPE] for bundle, _, _ in displayed]
+    assert payloads and all(p["kind"] == "comparison" for p in payloads)
+    assert {display_id for _, display_id, _ in displayed} == {f"nbtrace-eval-{v2.id}"}
+    assert all(p["a"]["id"] == v1.id and p["b"]["id"] == v2.id for p in payloads)
+    assert payloads[0]["b"]["state"] == "RUNNING" and payloads[-1]["b"]["state"] == "DONE"
+    assert displayed[-1][0]["text/plain"] == "<nbtrace comparison v1 → v2: 0 regressed, 0 improved, 4 unchanged>"
+    assert v2.name == "v2" and v2.metrics["contains/pass_rate"] == 0.75  # the result is the run, not the comparison

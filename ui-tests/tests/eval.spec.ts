@@ -27,7 +27,7 @@ const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 test.use({ viewport: { width: 1280, height: 1600 } });
 
 test('evaluate: a live results table, a row\'s trace, two versions compared, a dataset from a trace', async ({ page, tmpPath }) => {
-  test.setTimeout(180_000); // four cells, two evaluations, a reopen
+  test.setTimeout(180_000); // four cells, two evaluations, a reload
   await page.contents.uploadContent(fs.readFileSync(path.join(EXAMPLES, 'eval_agent.py'), 'utf-8'), 'text', `${tmpPath}/eval_agent.py`);
   await page.contents.uploadContent(fs.readFileSync(path.join(__dirname, 'python', 'ui_eval.py'), 'utf-8'), 'text', `${tmpPath}/ui_eval.py`);
   await page.notebook.createNew('eval.ipynb');
@@ -98,13 +98,17 @@ test('evaluate: a live results table, a row\'s trace, two versions compared, a d
     "1 {'question': 'Where can I get free drinking water in Rome?', 'version': 'v1'} True"
   );
 
-  // Saved, closed and reopened: the same results, from the notebook file alone.
+  // Saved, and the page reloaded: the same results, from the notebook file alone.
   const rowsBefore = await grid.locator('[role="row"]').allTextContents();
   await page.notebook.save();
   await page.notebook.close(true);
   await expect(page.getByRole('main').getByRole('tab', { name: 'eval.ipynb' })).toHaveCount(0);
-  // Opened again from the file (persist.spec covers a page reload).
-  await page.notebook.openByPath(`${tmpPath}/eval.ipynb`);
+  // Not galata's launcher-based readiness: the restored workspace may hold no launcher.
+  await page.reload({ waitForIsReady: false });
+  await page.evaluate(async p => {
+    await window.jupyterapp.restored;
+    await window.jupyterapp.commands.execute('docmanager:open', { path: p });
+  }, `${tmpPath}/eval.ipynb`);
   await page.notebook.activate('eval.ipynb');
   const again = page.locator('.jp-Notebook .jp-Cell').first().getByRole('grid');
   await expect(again).toHaveAttribute('aria-rowcount', '13');
