@@ -55,7 +55,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     setKernelFinder(node => {
       const kernelOf = (widget: unknown) =>
         (widget as { sessionContext?: { session?: { kernel?: KernelLike | null } | null } }).sessionContext?.session?.kernel ?? null;
-      // JupyterLab: any main-area widget; Notebook 7: its one main widget (also the current one).
+      // The main-area widget holding the node (JupyterLab and Notebook 7 alike; the current one to be sure).
       const candidates = [...Array.from(app.shell.widgets('main')), app.shell.currentWidget];
       const holder = candidates.find(widget => widget?.node.contains(node));
       return holder ? kernelOf(holder) : null;

@@ -161,3 +161,13 @@ def test_named_kernel_datasets_and_add_to_dataset_from_base64(capsys):
     assert "added to dataset 'test-ds' (1 record" in capsys.readouterr().out
     nbtrace.add_to_dataset("test-ds", record)
     assert len(nbtrace.dataset("test-ds")) == 1 and "merged into" in capsys.readouterr().out
+
+
+def test_a_dataset_shows_as_a_static_table_of_escaped_text():
+    ds = nbtrace.Dataset([{"inputs": {"q": f"<img src=x onerror=alert({i})>"}, "expectations": {"expected_facts": ["a"]}}
+                          for i in range(60)], name="<b>golden</b>")
+    page = ds._repr_html_()
+    assert page.count("<tr>") == 1 + 50 and "<img" not in page and "<b>" not in page
+    assert "&lt;img src=x onerror=alert(0)&gt;" in page and "10 more records" in page
+    assert "&lt;nbtrace.Dataset &#x27;&lt;b&gt;golden&lt;/b&gt;&#x27;: 60 records, digest " in page
+    assert "<td></td></tr>" in page  # no tags: an empty cell, not "null"

@@ -23,6 +23,7 @@ from typing import Any, Iterator
 from .._notebook.show import to_document
 from .._record.record import TraceRecord
 from . import mappers
+from .html_table import MAX_ROWS, cell, table
 from .records import digest, inputs_hash, merge, normalize_record
 from .trace import Trace
 
@@ -183,6 +184,15 @@ class Dataset:
 
     def __repr__(self) -> str:
         return f"<nbtrace.Dataset {self.name!r}: {len(self)} records, digest {self.digest}>"
+
+    def _repr_html_(self) -> str:
+        """The records as a small static table (escaped text only)."""
+        with self._lock:
+            records = self._records[:MAX_ROWS]
+            total = len(self._records)
+        rows = [[str(i + 1), cell(r.get("inputs")), cell(r.get("expectations") or None), cell(r.get("tags") or None)]
+                for i, r in enumerate(records)]
+        return table("nbtrace-dataset-summary", repr(self), ["#", "inputs", "expectations", "tags"], rows, total, "records")
 
     # ------------------------------------------------------------ writing
     def to_records(self, format: str = "nbtrace") -> list:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import threading
 import time
 from typing import Any
@@ -19,10 +18,9 @@ from .._notebook import kernel
 from .._notebook.timers import cancel_timer, start_timer
 from .._util import report_internal_error
 from .compare import compare_documents, summary_line
+from .html_table import MAX_ROWS, cell, table
 from .run import EVAL_MIME_TYPE, PAYLOAD_VERSION
 
-MAX_HTML_ROWS = 50
-MAX_HTML_BYTES = 20_000
 MAX_LOAD = 0.25
 
 
@@ -59,12 +57,6 @@ def run_summary(doc: dict) -> str:
     return "<" + " · ".join(parts) + ">"
 
 
-def _cell(value: Any, limit: int = 120) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    text = text if len(text) <= limit else text[:limit] + "…"
-    return html.escape(text)
-
-
 def _score_cell(score: dict) -> str:
     if score.get("error"):
         return "error"
@@ -73,32 +65,21 @@ def _score_cell(score: dict) -> str:
         return "✓"
     if value is False or (isinstance(value, str) and value.lower() in ("no", "fail")):
         return "✗"
-    return _cell(value, 20)
+    return cell(value, 20)
 
 
 def html_summary(doc: dict) -> str:
-    """A static table of the run (escaped text only: no script, link or image)."""
+    """A static table of the run (see html_table)."""
     names = [s["name"] for s in doc.get("scorers") or []]
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in ["#", "inputs", "output", *names, "latency"])
-    body = []
-    size = 0
     rows = doc.get("rows") or []
-    for row in rows[:MAX_HTML_ROWS]:
+    cells = []
+    for row in rows[:MAX_ROWS]:
         scores = row.get("scores") or {}
         latency = row.get("latency_ms")
-        cells = [str(row["index"] + 1), _cell(row.get("inputs")), _cell(row.get("error") or row.get("outputs")),
-                 *[_score_cell(scores[n]) if n in scores else "" for n in names],
-                 f"{latency:.0f} ms" if isinstance(latency, (int, float)) else ""]
-        line = "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
-        size += len(line)
-        if size > MAX_HTML_BYTES:
-            break
-        body.append(line)
-    more = len(rows) - len(body)
-    caption = html.escape(run_summary(doc))
-    tail = f"<p>{more} more rows: open the notebook with nbtrace to see them all.</p>" if more > 0 else ""
-    return (f'<div class="nbtrace-eval-summary"><table><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>{tail}</div>")
+        cells.append([str(row["index"] + 1), cell(row.get("inputs")), cell(row.get("error") or row.get("outputs")),
+                      *[_score_cell(scores[n]) if n in scores else "" for n in names],
+                      f"{latency:.0f} ms" if isinstance(latency, (int, float)) else ""])
+    return table("nbtrace-eval-summary", run_summary(doc), ["#", "inputs", "output", *names, "latency"], cells, len(rows))
 
 
 def run_bundle(doc: dict, final: bool = True) -> dict:
