@@ -9,6 +9,7 @@ the markers that say what was cut (the limits live in the serializer).
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import warnings
@@ -69,6 +70,17 @@ def reset_reported_errors() -> None:
 
 
 # ---------------------------------------------------------------- safe text
+def json_or_text(value: Any) -> Any:
+    """A value that may be JSON text (as MLflow stores attributes): decoded if it
+    parses, else as it is."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def truncate_text(text: str, limit: int) -> str:
     """Cut ``text`` to ``limit`` characters, appending a marker saying how much was cut."""
     if len(text) <= limit:

@@ -15,8 +15,9 @@ leaves it out.
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
+
+from .._util import json_or_text
 
 MAX_HTML_BYTES = 20_000
 MAX_ROWS = 40
@@ -44,13 +45,7 @@ def _num(value: Any) -> float | None:
 def _attr(attributes: Any, key: str) -> Any:
     if not isinstance(attributes, dict) or key not in attributes:
         return None
-    value = attributes[key]
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+    return json_or_text(attributes[key])
 
 
 def _span_row(span: dict) -> dict | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
 from typing import Any, Iterator
+
+from .._util import json_or_text
 
 _STATUS = {"STATUS_CODE_OK": "OK", "STATUS_CODE_ERROR": "ERROR", "STATUS_CODE_UNSET": "UNSET",
            "OK": "OK", "ERROR": "ERROR", "UNSET": "UNSET", "1": "OK", "2": "ERROR", "0": "UNSET"}
@@ -19,16 +20,6 @@ _OPENINFERENCE_KINDS = {"LLM": "LLM", "CHAIN": "CHAIN", "TOOL": "TOOL", "AGENT":
                         "EVALUATOR": "EVALUATOR"}
 _GENAI_KINDS = {"chat": "CHAT_MODEL", "text_completion": "LLM", "embeddings": "EMBEDDING",
                 "execute_tool": "TOOL", "invoke_agent": "AGENT", "create_agent": "AGENT"}
-
-
-def _decode(value: Any) -> Any:
-    """An MLflow attribute value: JSON text decoded, anything else as it is."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def _hex_id(value: Any) -> str | None:
@@ -82,14 +73,14 @@ class TraceSpan:
         a = self.attributes
         if "mlflow.spanInputs" in a:
             return a["mlflow.spanInputs"]
-        return _decode(a["input.value"]) if "input.value" in a else None
+        return json_or_text(a["input.value"]) if "input.value" in a else None
 
     @property
     def outputs(self) -> Any:
         a = self.attributes
         if "mlflow.spanOutputs" in a:
             return a["mlflow.spanOutputs"]
-        return _decode(a["output.value"]) if "output.value" in a else None
+        return json_or_text(a["output.value"]) if "output.value" in a else None
 
     @property
     def duration_ms(self) -> float | None:
@@ -116,7 +107,7 @@ class TraceSpan:
 
 
 def _mlflow_span(d: Mapping) -> TraceSpan:
-    attributes = {str(k): _decode(v) for k, v in (d.get("attributes") or {}).items()}
+    attributes = {str(k): json_or_text(v) for k, v in (d.get("attributes") or {}).items()}
     status = d.get("status")
     if isinstance(status, Mapping):
         code, message = status.get("code"), status.get("message") or ""
@@ -138,7 +129,7 @@ def _mlflow_span(d: Mapping) -> TraceSpan:
 def _otlp_span(d: Mapping) -> TraceSpan:
     attributes = {kv.get("key"): _any_value(kv.get("value")) for kv in d.get("attributes") or []}
     kind = (_OPENINFERENCE_KINDS.get(str(attributes.get("openinference.span.kind", "")).upper())
-            or _decode(attributes.get("mlflow.spanType"))
+            or json_or_text(attributes.get("mlflow.spanType"))
             or _GENAI_KINDS.get(str(attributes.get("gen_ai.operation.name", ""))) or "UNKNOWN")
     status = d.get("status") or {}
     start, end = d.get("startTimeUnixNano"), d.get("endTimeUnixNano")
@@ -147,7 +138,7 @@ def _otlp_span(d: Mapping) -> TraceSpan:
                      status=_STATUS.get(str(status.get("code", "UNSET")), "UNSET"),
                      status_message=str(status.get("message") or ""),
                      start_time_ns=int(start) if start else None, end_time_ns=int(end) if end else None,
-                     attributes={k: _decode(v) if str(k).startswith("mlflow.") else v for k, v in attributes.items()},
+                     attributes={k: json_or_text(v) if str(k).startswith("mlflow.") else v for k, v in attributes.items()},
                      events=list(d.get("events") or []))
 
 
@@ -202,7 +193,7 @@ class Trace:
     def token_usage(self) -> dict | None:
         """The trace's token totals: the metadata's, else the spans' without double counting."""
         meta = self.info.get("trace_metadata") or self.info.get("request_metadata") or {}
-        usage = _decode(meta.get("mlflow.trace.tokenUsage")) if isinstance(meta, Mapping) else None
+        usage = json_or_text(meta.get("mlflow.trace.tokenUsage")) if isinstance(meta, Mapping) else None
         if isinstance(usage, Mapping):
             return dict(usage)
         by_id = {s.span_id: s for s in self.spans}
@@ -227,7 +218,7 @@ class Trace:
     def cost(self) -> float | None:
         """The cost in USD the trace or its spans report (None when nothing says)."""
         meta = self.info.get("trace_metadata") or {}
-        reported = _decode(meta.get("mlflow.trace.cost")) if isinstance(meta, Mapping) else None
+        reported = json_or_text(meta.get("mlflow.trace.cost")) if isinstance(meta, Mapping) else None
         if isinstance(reported, Mapping) and isinstance(reported.get("total_cost"), (int, float)):
             return float(reported["total_cost"])
         total, seen = 0.0, False

@@ -16,11 +16,11 @@ few attributes the rules need and says what changed after each one.
 """
 from __future__ import annotations
 
-import json
 import traceback
 from typing import Any
 
 from .._record.span import INPUTS_KEY, OUTPUTS_KEY, SPAN_TYPE_KEY, TOKEN_USAGE_KEY, Span
+from .._util import json_or_text
 
 SPAN_KIND_KEY = "otel.span_kind"  # the key the renderer (and Jaeger exports) use
 LINKS_KEY = "otel.links"
@@ -95,12 +95,7 @@ def _explicit_kind(value: Any) -> str | None:
 
 def _decode(value: Any, mime: Any = None, always: bool = True) -> Any:
     """A JSON string → its value (when ``always`` or the mime type says JSON); else as is."""
-    if isinstance(value, str) and (always or (isinstance(mime, str) and "json" in mime.lower())):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+    return json_or_text(value) if always or (isinstance(mime, str) and "json" in mime.lower()) else value
 
 
 def _count(value: Any) -> int | None:
