@@ -15,7 +15,7 @@ import { compareTraces } from '../model/compare';
 import { EvalRun } from '../model/eval';
 import { parsePayload } from '../model';
 import { ComparedRow, compareRuns, RunComparison, Trend } from '../rows/eval-compare';
-import { compactJson } from '../rows/eval-table';
+import { compactJson, nextSort } from '../rows/eval-table';
 import { datasetText } from '../rows/eval-labels';
 import { formatCompact, formatDuration, money } from '../rows/labels';
 import { FilterControls } from './filter-controls';
@@ -183,13 +183,7 @@ export class EvalCompareView {
   }
 
   private _toggleSort(id: string): void {
-    if (this._sort !== id) {
-      this.sortBy(id, 'ascending');
-    } else if (this._direction === 'ascending') {
-      this.sortBy(id, 'descending');
-    } else {
-      this.sortBy(null);
-    }
+    this.sortBy(...nextSort(this._sort, this._direction, id));
   }
 
   private _refresh(): void {

@@ -9,7 +9,7 @@
 import { el } from '../common/dom';
 import { warningsList } from '../common/warnings';
 import { EvalRun } from '../model/eval';
-import { Column, evalColumns, filterLines, RecordLine, recordLines, sortLines, SortDirection } from '../rows/eval-table';
+import { Column, evalColumns, filterLines, nextSort, RecordLine, recordLines, sortLines, SortDirection } from '../rows/eval-table';
 import { datasetText, MetricLabel, metricLabels, progressText, stateText } from '../rows/eval-labels';
 import { renderLineCell } from './cells';
 import { DetailOptions, RecordDetail } from './record-detail';
@@ -150,13 +150,7 @@ export class EvalRunView {
   }
 
   private _toggleSort(columnId: string): void {
-    if (this._sort !== columnId) {
-      this.sortBy(columnId, 'ascending');
-    } else if (this._direction === 'ascending') {
-      this.sortBy(columnId, 'descending');
-    } else {
-      this.sortBy(null);
-    }
+    this.sortBy(...nextSort(this._sort, this._direction, columnId));
   }
 
   private _refresh(): void {

@@ -52,6 +52,14 @@ export interface Column {
 
 export type SortDirection = 'ascending' | 'descending';
 
+/** A header clicked again: ascending → descending → the run's own order (null). */
+export function nextSort(sort: string | null, direction: SortDirection, columnId: string): [string | null, SortDirection] {
+  if (sort !== columnId) {
+    return [columnId, 'ascending'];
+  }
+  return direction === 'ascending' ? [columnId, 'descending'] : [null, 'ascending'];
+}
+
 export interface EvalFilter {
   text: string;
   /** Only records with an error or a failing score (of `scorer`, when set). */

@@ -7,7 +7,7 @@
 import { parseEvalPayload, EvalRun } from '../../src/model/eval';
 import { compareRuns, trend } from '../../src/rows/eval-compare';
 import { datasetText, metricLabel, progressText } from '../../src/rows/eval-labels';
-import { cellText, evalColumns, filterLines, NO_EVAL_FILTER, recordLines, sortLines } from '../../src/rows/eval-table';
+import { cellText, evalColumns, filterLines, nextSort, NO_EVAL_FILTER, recordLines, sortLines } from '../../src/rows/eval-table';
 import { run, runPayload, RowSpec } from '../helpers/eval';
 
 function read(payload: unknown): EvalRun {
@@ -175,5 +175,14 @@ describe('labels', () => {
     );
     expect(progressText({ total: 3, done: 1, running: 0, pending: 0, errors: 0 }, 'INTERRUPTED')).toBe('1 of 3 done · interrupted');
     expect(datasetText(read(runPayload('v', [{ q: 'a' }])))).toBe('golden · 1 record · digest abc123abc123');
+  });
+});
+
+describe('nextSort', () => {
+  it('cycles ascending → descending → none, and starts over on another column', () => {
+    expect(nextSort(null, 'ascending', 'a')).toEqual(['a', 'ascending']);
+    expect(nextSort('a', 'ascending', 'a')).toEqual(['a', 'descending']);
+    expect(nextSort('a', 'descending', 'a')).toEqual([null, 'ascending']);
+    expect(nextSort('a', 'descending', 'b')).toEqual(['b', 'ascending']);
   });
 });
