@@ -60,6 +60,11 @@ def test_openai_judge_scores_and_keeps_its_trace(server, oa):
     assert "Is the answer Paris correct for" in prompts[0] and '"expected_response": "Paris"' in prompts[0]
     (assessment,) = result.rows[1]["trace"]["info"]["assessments"]
     assert assessment["source"]["source_type"] == "LLM_JUDGE" and assessment["feedback"]["value"] == "no"
+    # MLflow's assessment metadata: the run, the judge's own trace, the judge call's tokens.
+    meta = assessment["metadata"]
+    assert meta["mlflow.assessment.sourceRunId"] == result.id
+    assert meta["mlflow.assessment.scorerTraceId"] == result.rows[1]["scores"]["correct"]["trace"]["info"]["trace_id"]
+    assert isinstance(meta["mlflow.assessment.judgeInputTokens"], int) and meta["mlflow.assessment.judgeOutputTokens"] >= 0
 
 
 def test_guideline_mode_from_the_records_and_anthropic(server):

@@ -54,6 +54,7 @@ def test_rows_scores_metrics_and_assessments():
                                                                               "source_id": "contains"}
     assert contains["trace_id"] == row["trace_id"] and contains["assessment_id"].startswith("a-")
     assert contains["rationale"] == "1 of 1 facts found"
+    assert contains["metadata"] == {"mlflow.assessment.sourceRunId": result.id}  # MLflow's key for the run
     kept = {t["info"]["trace_id"]: t for t in nbtrace.last_traces()}
     assert len(kept[row["trace_id"]]["info"]["assessments"]) == 2  # the kept trace carries them too
 

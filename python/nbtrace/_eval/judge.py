@@ -20,6 +20,7 @@ from typing import Any
 
 from .._notebook.live import traces_hidden
 from .._record import context
+from .._record.assessments import JUDGE_INPUT_TOKENS, JUDGE_OUTPUT_TOKENS, SCORER_TRACE_ID
 from .._record.collector import get_collector
 from .._documents.mlflow import trace_to_dict
 from .builtin import output_text
@@ -169,6 +170,9 @@ def judge(instructions: str | None = None, *, model: str, client: Any, name: str
             context.detach(token)
         if record is not None:
             feedback.trace = trace_to_dict(record)
+            usage = feedback.metadata or {}
+            feedback.metadata = {SCORER_TRACE_ID: record.request_id,
+                                 **{k: v for k, v in usage.items() if v is not None}}
         return feedback
 
     return Scorer(run, name=name, source="LLM_JUDGE")
@@ -199,7 +203,8 @@ def _ask(span: Any, client: Any, model: str, system: str, prompt: str, max_token
                 own.set_token_usage(input_tokens=usage.get("input_tokens"), output_tokens=usage.get("output_tokens"))
             own.end()
         value, rationale = parse_verdict(text, numeric)
-        return Feedback(value=value, rationale=rationale)
+        counts = {JUDGE_INPUT_TOKENS: (usage or {}).get("input_tokens"), JUDGE_OUTPUT_TOKENS: (usage or {}).get("output_tokens")}
+        return Feedback(value=value, rationale=rationale, metadata=counts)
     except Exception as exc:
         span.record_exception(exc)
         return Feedback(error=f"{type(exc).__name__}: {exc}")

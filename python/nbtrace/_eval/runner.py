@@ -25,7 +25,7 @@ from typing import Any, Callable
 from .._documents.mlflow import trace_to_dict
 from .._notebook.live import traces_hidden
 from .._record import context
-from .._record.assessments import add_assessment, feedback_assessment
+from .._record.assessments import SOURCE_RUN_ID, add_assessment, feedback_assessment
 from .._record.collector import capture_traces, get_collector
 from .._record.decorator import trace as traced
 from .._record.record import TraceRecord
@@ -118,7 +118,7 @@ class _Runner:
                     add_assessment(record, feedback_assessment(
                         record.request_id, feedback.name, feedback.value, rationale=feedback.rationale,
                         source_type=scorer.source, source_id=scorer.name, span_id=feedback.span_id,
-                        error=feedback.error, metadata=feedback.metadata))
+                        error=feedback.error, metadata={SOURCE_RUN_ID: self.run.id, **(feedback.metadata or {})}))
         row["scores"] = scores
 
 

@@ -16,6 +16,12 @@ from .._util import clean_text, report_internal_error
 from .serialize import to_jsonable
 
 SOURCE_TYPES = ("HUMAN", "LLM_JUDGE", "CODE")
+# MLflow's assessment metadata keys (``AssessmentMetadataKey``): the evaluation run that
+# made a score, the judge's own trace, and the judge call's token counts.
+SOURCE_RUN_ID = "mlflow.assessment.sourceRunId"
+SCORER_TRACE_ID = "mlflow.assessment.scorerTraceId"
+JUDGE_INPUT_TOKENS = "mlflow.assessment.judgeInputTokens"
+JUDGE_OUTPUT_TOKENS = "mlflow.assessment.judgeOutputTokens"
 
 
 def _now_iso() -> str:
