@@ -22,6 +22,7 @@ ALLOWED = {
     "_notebook": {"_record", "_documents", "_notebook"},
     "_integrations": {"_record", "_documents", "_integrations"},
     "_eval": {"_record", "_documents", "_notebook", "_eval"},
+    "_query": {"_query"},
 }
 MAX_LINES = 400
 

@@ -15,7 +15,7 @@
  *
  * Keywords are case-insensitive. MLflow's language is this without OR, NOT
  * and parentheses (so every MLflow filter string parses to the same meaning).
- * A time field also takes a date string ('2026-12-01', '2026-12-01T10:00Z').
+ * A time field also takes a date string ('2026-12-01', '2026-12-01T10:00Z'; no zone: UTC).
  * Errors are QueryErrors with the offset where the query stops making sense.
  */
 import { Field, resolveField } from './fields';
@@ -241,7 +241,8 @@ function timeValue(field: Field, v: Literal, t: Token): Literal {
   if (field.type !== 'time' || typeof v !== 'string') {
     return v;
   }
-  const ms = Date.parse(v);
+  // A date-time without a zone is UTC (as in Python), not the browser's local time.
+  const ms = Date.parse(/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v.trim()) ? `${v.trim()}Z` : v);
   if (!Number.isFinite(ms)) {
     throw new QueryError(`${field.label} takes epoch milliseconds or a date ('2026-12-01T10:00:00Z'), not '${v}'`, t.at);
   }
