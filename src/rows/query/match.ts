@@ -1,5 +1,5 @@
 /**
- * Does a trace match a query? Over TraceFacts (rows/trace-facts.ts), with
+ * Does a trace match a query? Over TraceFacts (rows/query/facts.ts builds them from a Trace), with
  * SQL's rules so that the same query gives the same traces here and in the
  * Python store's SQL: a scalar field the trace lacks makes its clause
  * unknown (neither it nor its NOT matches; AND / OR / NOT follow three-valued

@@ -1,0 +1,107 @@
+/**
+ * A trace as the query language and the trace list read it (TraceFacts):
+ * its status, times, tokens, cost, models, session and user, tags and
+ * metadata as text, its spans (name, type, status, model, content), and its
+ * assessments by name. Span content and the trace's whole text are built on
+ * first read only (a filter on `trace.text` pays for them, a sort does not).
+ */
+import { Span, Trace } from '../../model/types';
+import { FactValue, SpanFacts, TraceFacts } from './match';
+
+const SESSION_KEYS = ['mlflow.trace.session', 'session.id', 'session', 'nbtrace.session'];
+const USER_KEYS = ['mlflow.trace.user', 'user.id', 'user'];
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined ? '' : (JSON.stringify(v) ?? String(v));
+}
+
+function firstText(maps: Record<string, unknown>[], keys: string[]): string | undefined {
+  for (const map of maps) {
+    for (const k of keys) {
+      const v = map[k];
+      if (v !== undefined && v !== null && v !== '') {
+        return text(v);
+      }
+    }
+  }
+  return undefined;
+}
+
+function spanFacts(s: Span): SpanFacts {
+  let content: string | undefined;
+  return {
+    name: s.name,
+    type: s.kind,
+    status: s.status,
+    ...(s.model !== undefined ? { model: s.model } : {}),
+    get content() {
+      content ??= [text(s.inputs), text(s.outputs), text(s.attributes), s.statusMessage].filter(Boolean).join('\n');
+      return content;
+    }
+  };
+}
+
+function scalar(v: unknown): FactValue | undefined {
+  if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+    return v;
+  }
+  return v === undefined || v === null ? undefined : text(v);
+}
+
+export function traceFacts(t: Trace): TraceFacts {
+  const running = t.state === 'IN_PROGRESS';
+  const strings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(t.metadata)) {
+    strings[k] = text(v);
+  }
+  const feedback: Record<string, FactValue[]> = {};
+  const expectation: Record<string, FactValue[]> = {};
+  for (const a of t.assessments) {
+    const v = scalar(a.value);
+    if (v !== undefined && a.error === undefined) {
+      const into = a.kind === 'feedback' ? feedback : expectation;
+      (into[a.name] ??= []).push(v);
+    }
+  }
+  const models = [...new Set(t.spans.map(s => s.model).filter((m): m is string => !!m))];
+  const rootAttributes = t.roots.map(r => r.attributes);
+  const spans = t.spans.map(spanFacts);
+  const tok = t.tokens;
+  const total = tok?.total ?? (tok?.input !== undefined && tok?.output !== undefined ? tok.input + tok.output : undefined);
+  let all: string | undefined;
+  const facts: TraceFacts = {
+    id: t.id,
+    name: t.name,
+    status: t.state,
+    span_count: t.spans.length,
+    models,
+    tags: strings,
+    metadata: strings,
+    spans,
+    feedback,
+    expectation,
+    get text() {
+      all ??= spans.map(s => `${s.name}\n${s.content ?? ''}`).join('\n');
+      return all;
+    }
+  };
+  const optional: Partial<TraceFacts> = {
+    start_ms: t.startEpochMs,
+    duration_ms: running ? undefined : t.duration,
+    end_ms: running || t.startEpochMs === undefined ? undefined : t.startEpochMs + t.duration,
+    run_id: firstText([t.metadata], ['mlflow.sourceRun']),
+    client_request_id: firstText([t.metadata], ['client_request_id', 'mlflow.clientRequestId']),
+    tokens: total,
+    input_tokens: tok?.input,
+    output_tokens: tok?.output,
+    cost: t.cost?.total ?? (t.cost?.input !== undefined && t.cost?.output !== undefined ? t.cost.input + t.cost.output : undefined),
+    session: firstText([t.metadata, ...rootAttributes], SESSION_KEYS),
+    user: firstText([t.metadata, ...rootAttributes], USER_KEYS)
+  };
+  for (const [k, v] of Object.entries(optional)) {
+    if (v !== undefined) {
+      Object.defineProperty(facts, k, { value: v, enumerable: true });
+    }
+  }
+  return facts;
+}
