@@ -187,6 +187,12 @@ def test_the_trace_view_of_an_mlflow_v2_dict_and_an_otlp_document():
     o = nbtrace.Trace(otlp)
     assert o.root.span_type == "LLM" and o.root.status == "ERROR"
     assert o.token_usage == {"input_tokens": 7, "output_tokens": 3, "total_tokens": 10}
+    # OpenLLMetry (Traceloop) marks its tool spans with traceloop.span.kind: tool_called sees them.
+    traceloop = {"resourceSpans": [{"scopeSpans": [{"spans": [
+        {"traceId": "ab" * 16, "spanId": "ef" * 8, "name": "get_weather.tool", "startTimeUnixNano": "1",
+         "endTimeUnixNano": "2", "attributes": [{"key": "traceloop.span.kind", "value": {"stringValue": "tool"}}]}]}]}]}
+    assert nbtrace.Trace(traceloop).root.span_type == "TOOL"
+    assert [s.name for s in nbtrace.Trace(traceloop).search_spans(span_type="TOOL")] == ["get_weather.tool"]
 
 
 # ------------------------------------------------------------------ aggregations

@@ -304,6 +304,13 @@ def test_kind_priority_and_fallbacks(tracer):
         assert nb(span).span_type == "LLM"
     with tracer.start_as_current_span("db", attributes={"db.system": "sqlite"}) as span:
         assert nb(span).span_type == "UNKNOWN"  # the renderer shows it as DB
+    # OpenLLMetry (Traceloop) decorators: traceloop.span.kind.
+    for kind, expected in (("workflow", "WORKFLOW"), ("task", "TASK"), ("agent", "AGENT"), ("tool", "TOOL")):
+        with tracer.start_as_current_span(f"{kind}.x", attributes={"traceloop.span.kind": kind}) as span:
+            assert nb(span).span_type == expected
+    with tracer.start_as_current_span("later") as span:
+        span.set_attribute("traceloop.span.kind", "tool")
+        assert nb(span).span_type == "TOOL"
 
 
 def test_openinference_inputs_outputs_and_token_counts(tracer):

@@ -25,8 +25,9 @@ function explicitKind(v: unknown): string | undefined {
 }
 
 /**
- * 1. `openinference.span.kind`, then `mlflow.spanType` (then the legacy
- *    `span_type` hint). An explicit "UNKNOWN" falls through to the heuristics.
+ * 1. `openinference.span.kind`, then `mlflow.spanType`, then OpenLLMetry's
+ *    `traceloop.span.kind` (workflow, task, agent, tool), then the legacy
+ *    `span_type` hint. An explicit "UNKNOWN" falls through to the heuristics.
  * 2. `gen_ai.operation.name` (table above; an unknown operation falls through).
  * 3. `gen_ai.tool.name` → TOOL.
  * 4. any other `gen_ai.*` / `llm.*` key → LLM.
@@ -37,6 +38,7 @@ export function detectKind(attrs: Obj, hint?: string): string {
   const explicit =
     explicitKind(attrs['openinference.span.kind']) ??
     explicitKind(attrs['mlflow.spanType']) ??
+    explicitKind(attrs['traceloop.span.kind']) ??
     explicitKind(hint);
   if (explicit !== undefined) {
     return explicit;

@@ -142,6 +142,12 @@ describe('kind', () => {
     [{ 'http.route': '/' }, 'HTTP'],
     [{ 'rpc.system': 'grpc' }, 'RPC'],
     [{ 'messaging.system': 'kafka' }, 'MESSAGING'],
+    [{ 'traceloop.span.kind': 'workflow', 'traceloop.entity.name': 'joke_workflow' }, 'WORKFLOW'],
+    [{ 'traceloop.span.kind': 'task' }, 'TASK'],
+    [{ 'traceloop.span.kind': 'agent' }, 'AGENT'],
+    [{ 'traceloop.span.kind': 'tool', 'gen_ai.system': 'openai' }, 'TOOL'],
+    [{ 'traceloop.span.kind': 'unknown', 'llm.request.type': 'chat' }, 'LLM'],
+    [{ 'openinference.span.kind': 'TOOL', 'traceloop.span.kind': 'task' }, 'TOOL'],
     [{ foo: 1 }, 'UNKNOWN']
   ])('%j → %s', (attrs, kind) => {
     expect(detectKind(attrs)).toBe(kind);

@@ -18,6 +18,7 @@ _STATUS = {"STATUS_CODE_OK": "OK", "STATUS_CODE_ERROR": "ERROR", "STATUS_CODE_UN
 _OPENINFERENCE_KINDS = {"LLM": "LLM", "CHAIN": "CHAIN", "TOOL": "TOOL", "AGENT": "AGENT", "RETRIEVER": "RETRIEVER",
                         "EMBEDDING": "EMBEDDING", "RERANKER": "RERANKER", "GUARDRAIL": "GUARDRAIL",
                         "EVALUATOR": "EVALUATOR"}
+_TRACELOOP_KINDS = {"workflow": "WORKFLOW", "task": "TASK", "agent": "AGENT", "tool": "TOOL"}  # OpenLLMetry
 _GENAI_KINDS = {"chat": "CHAT_MODEL", "text_completion": "LLM", "embeddings": "EMBEDDING",
                 "execute_tool": "TOOL", "invoke_agent": "AGENT", "create_agent": "AGENT"}
 
@@ -130,6 +131,7 @@ def _otlp_span(d: Mapping) -> TraceSpan:
     attributes = {kv.get("key"): _any_value(kv.get("value")) for kv in d.get("attributes") or []}
     kind = (_OPENINFERENCE_KINDS.get(str(attributes.get("openinference.span.kind", "")).upper())
             or json_or_text(attributes.get("mlflow.spanType"))
+            or _TRACELOOP_KINDS.get(str(attributes.get("traceloop.span.kind", "")).lower())
             or _GENAI_KINDS.get(str(attributes.get("gen_ai.operation.name", ""))) or "UNKNOWN")
     status = d.get("status") or {}
     start, end = d.get("startTimeUnixNano"), d.get("endTimeUnixNano")

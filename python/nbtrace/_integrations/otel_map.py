@@ -26,6 +26,7 @@ SPAN_KIND_KEY = "otel.span_kind"  # the key the renderer (and Jaeger exports) us
 LINKS_KEY = "otel.links"
 
 OI_KIND_KEY = "openinference.span.kind"
+TRACELOOP_KIND_KEY = "traceloop.span.kind"  # OpenLLMetry: workflow, task, agent, tool
 GENAI_OPERATION_KEY = "gen_ai.operation.name"
 GENAI_TOOL_KEY = "gen_ai.tool.name"
 
@@ -73,7 +74,7 @@ GENAI_TOKENS = {
     "gen_ai.usage.reasoning_tokens": "reasoning_tokens",
 }
 
-_KIND_KEYS = frozenset({OI_KIND_KEY, SPAN_TYPE_KEY, GENAI_OPERATION_KEY, GENAI_TOOL_KEY})
+_KIND_KEYS = frozenset({OI_KIND_KEY, SPAN_TYPE_KEY, TRACELOOP_KIND_KEY, GENAI_OPERATION_KEY, GENAI_TOOL_KEY})
 _INPUT_KEYS = frozenset(k for pair in INPUT_SOURCES for k in pair if k)
 _OUTPUT_KEYS = frozenset(k for pair in OUTPUT_SOURCES for k in pair if k)
 # Keys only derived from, never stored as they come.
@@ -148,7 +149,8 @@ class Derived:
     def kind(self) -> str | None:
         """nbtrace span type, in the renderer's order of trust; ``None`` if nothing says."""
         values = self._values
-        explicit = _explicit_kind(values.get(OI_KIND_KEY)) or _explicit_kind(values.get(SPAN_TYPE_KEY))
+        explicit = (_explicit_kind(values.get(OI_KIND_KEY)) or _explicit_kind(values.get(SPAN_TYPE_KEY))
+                    or _explicit_kind(values.get(TRACELOOP_KIND_KEY)))
         if explicit:
             return explicit
         operation = values.get(GENAI_OPERATION_KEY)
