@@ -12,6 +12,8 @@
  * Pure, never throws; anything unexpected is dropped or defaulted, with a
  * warning when it matters.
  */
+import { usageFromObject } from './tokens';
+import { TokenUsage } from './types';
 import { isObject, num, Obj, str } from './util';
 
 export type RowStatus = 'pending' | 'running' | 'done' | 'error';
@@ -27,12 +29,6 @@ export interface EvalScore {
   trace?: unknown;
 }
 
-export interface EvalTokens {
-  input?: number;
-  output?: number;
-  total?: number;
-}
-
 export interface EvalRow {
   index: number;
   repetition: number;
@@ -43,7 +39,7 @@ export interface EvalRow {
   status: RowStatus;
   error?: string;
   latencyMs?: number;
-  tokens?: EvalTokens;
+  tokens?: TokenUsage;
   cost?: number;
   scores: Map<string, EvalScore>;
   traceId?: string;
@@ -102,17 +98,6 @@ function entries(o: unknown): [string, unknown][] {
   return isObject(o) ? Object.entries(o) : [];
 }
 
-function readTokens(v: unknown): EvalTokens | undefined {
-  if (!isObject(v)) {
-    return undefined;
-  }
-  const t: EvalTokens = { input: num(v.input_tokens), output: num(v.output_tokens), total: num(v.total_tokens) };
-  if (t.total === undefined && (t.input !== undefined || t.output !== undefined)) {
-    t.total = (t.input ?? 0) + (t.output ?? 0);
-  }
-  return t.input === undefined && t.output === undefined && t.total === undefined ? undefined : t;
-}
-
 function readScore(v: unknown): EvalScore {
   const o: Obj = isObject(v) ? v : { value: v };
   return {
@@ -145,7 +130,7 @@ function readRow(v: unknown, i: number): EvalRow | undefined {
     status: status && STATUSES.has(status) ? status : 'done',
     error: text(v.error),
     latencyMs: num(v.latency_ms),
-    tokens: readTokens(v.tokens),
+    tokens: usageFromObject(v.tokens),
     cost: num(v.cost),
     scores,
     traceId: text(v.trace_id),
