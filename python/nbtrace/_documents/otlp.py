@@ -37,6 +37,7 @@ from typing import Any
 from .._about import __version__
 from .._record.record import TraceRecord
 from .._record.span import Span
+from .._util import json_or_text
 from .mlflow import span_to_dict, trace_to_dict
 
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
@@ -153,20 +154,13 @@ def _status(d: Mapping) -> tuple:
     return _STATUS.get(name, STATUS_UNSET), str(message) if message else ""
 
 
-def _decode(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text  # not JSON (another SDK wrote a raw string): keep it
-
-
 def attribute_value(key: str, value: Any) -> Any:
     """The value to send for one span attribute (see the module docstring)."""
     if key.startswith("mlflow."):
         if isinstance(value, str):
             return value
         return json.dumps(value, ensure_ascii=False, default=str)
-    return _decode(value) if isinstance(value, str) else value
+    return json_or_text(value)  # (not JSON: another SDK wrote a raw string; kept)
 
 
 def otlp_span(d: Mapping) -> OtlpSpan:

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from .._notebook.show import to_document
 from .._record.record import TraceRecord
+from .._util import json_or_text
 from . import mappers
 from .html_table import MAX_ROWS, cell, table
 from .records import digest, inputs_hash, merge, normalize_record
@@ -30,12 +31,7 @@ from .trace import Trace
 
 def _decode_cell(text: str) -> Any:
     """A CSV cell: JSON when it is JSON, else the text."""
-    if text == "":
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+    return None if text == "" else json_or_text(text)
 
 
 def record_from_trace(doc: Any, include_outputs: bool = False) -> dict:
