@@ -1,6 +1,7 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { CompareRenderer, COMPARE_MIME_TYPE } from './compare-renderer';
 import { EVAL_MIME_TYPE, EvalRenderer } from './eval-renderer';
+import { LIST_MIME_TYPE, TraceListRenderer } from './list-renderer';
 import { TraceRenderer, MIME_TYPE } from './renderer';
 
 /** The MIME renderer extension: registered safe, ranked ahead of application/json. */
@@ -45,6 +46,19 @@ const evalExtension: IRenderMime.IExtension = {
   dataType: 'json'
 };
 
-const extensions: IRenderMime.IExtension[] = [extension, compareExtension, evalExtension];
+/** Many traces (`nbtrace.show(list)`, `nbtrace.search_traces`, a cell over its cap): a filterable table with aggregates. */
+const listExtension: IRenderMime.IExtension = {
+  id: 'nbtrace:list',
+  description: 'Lists many AI-agent / LLM traces: a sortable, filterable table with latency percentiles, tokens and cost by model.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [LIST_MIME_TYPE],
+    createRenderer: options => new TraceListRenderer(options)
+  },
+  rank: -1,
+  dataType: 'json'
+};
+
+const extensions: IRenderMime.IExtension[] = [extension, compareExtension, evalExtension, listExtension];
 
 export default extensions;

@@ -13,6 +13,9 @@ import { DisplayOptions, TraceView } from './tree/trace-view';
 import { errorBox } from './common/error-box';
 import { addToDataset } from './kernel-bridge';
 import { formatCount } from './rows/labels';
+import { Trace } from './model/types';
+import { TraceList } from './model/trace-list';
+import { TraceListView } from './list/list-view';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
 
@@ -72,6 +75,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this._disposeViews(this._order);
     this._order = [];
     this._views.clear();
+    this._list?.dispose();
+    this._list = null;
     super.dispose();
   }
 
@@ -91,9 +96,16 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     const cap = settings.maxTracesPerOutput;
     this._shownCap = cap;
     this._traceCount = result.traces.length;
+    if (result.traces.length > cap) {
+      this._showList(result.traces, settings);
+      return;
+    }
+    this._list?.dispose();
+    this._list?.node.remove();
+    this._list = null;
     const next: TraceView[] = [];
     const nextById = new Map<string, TraceView>();
-    for (const trace of result.traces.slice(0, cap)) {
+    for (const trace of result.traces) {
       let view = this._views.get(trace.id);
       if (view && !nextById.has(trace.id)) {
         view.update(trace);
@@ -125,21 +137,39 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
       }
       expected = view.node.nextSibling;
     }
-    const hidden = result.traces.length - next.length;
-    if (hidden > 0) {
-      this._moreNode ??= Object.assign(document.createElement('p'), { className: 'nbtrace-more' });
-      this._moreNode.textContent =
-        `${formatCount(hidden)} more trace${hidden === 1 ? '' : 's'} in this output ` +
-        `${hidden === 1 ? 'is' : 'are'} not shown (setting "Traces shown per output": ${cap}).`;
-      if (this._moreNode !== expected) {
-        this.node.insertBefore(this._moreNode, expected);
-      }
+  }
+
+  /** More traces than the setting shows one by one: all of them in the trace list (a row opens one). */
+  private _showList(traces: Trace[], settings: Readonly<NbtraceSettings>): void {
+    this._disposeViews(this._order);
+    this._order = [];
+    this._views.clear();
+    const list: TraceList = {
+      entries: traces.map(trace => ({ trace, source: undefined, hasSpans: true })),
+      omitted: 0,
+      warnings: []
+    };
+    if (this._list) {
+      this._list.update(list);
     } else {
-      this._moreNode?.remove();
+      this._list = new TraceListView(list, {
+        expansion: expansionOf(settings),
+        ...this._display(settings),
+        snapshot: this._snapshot,
+        datasetSink: (record, name) => addToDataset(this.node, record, name),
+        markdown: this._markdown
+      });
     }
+    this._list.setNote(
+      `more than ${formatCount(settings.maxTracesPerOutput)} traces in one output are listed here (setting "Traces shown per output"); a row opens its trace`
+    );
+    this.node.replaceChildren(this._list.node);
+    this._errorNode = null;
   }
 
   private _showError(message: string, data: unknown): void {
+    this._list?.dispose();
+    this._list = null;
     this._disposeViews(this._order);
     this._order = [];
     this._views.clear();
@@ -176,6 +206,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     for (const view of this._order) {
       view.applyDisplay(this._display(s), expansion);
     }
+    this._list?.panel.applySettings(this._display(s));
   };
 
   /** How the trees look with settings `s` (this renderer may show more rows than the setting). */
@@ -197,7 +228,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   /** The cap on traces the last render applied, and how many traces the payload had. */
   private _shownCap = 0;
   private _traceCount = 0;
-  private _moreNode: HTMLElement | null = null;
+  private _list: TraceListView | null = null;
   private _mimeType: string;
   private _views = new Map<string, TraceView>();
   private _order: TraceView[] = [];

@@ -7,3 +7,4 @@ import './genai.css';
 import './scores.css';
 import './compare.css';
 import './eval.css';
+import './list.css';

@@ -24,8 +24,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   tree: ['model', 'rows', 'common', 'detail', 'tools', 'tree'],
   compare: ['model', 'rows', 'common', 'detail', 'tree', 'compare'],
   eval: ['model', 'rows', 'common', 'detail', 'tree', 'compare', 'eval'],
+  list: ['model', 'rows', 'common', 'detail', 'tree', 'eval', 'list'],
   html: ['html'],
-  '': ['model', 'rows', 'common', 'detail', 'tools', 'tree', 'compare', 'eval', 'html', '']
+  '': ['model', 'rows', 'common', 'detail', 'tools', 'tree', 'compare', 'eval', 'list', 'html', '']
 };
 /** Leaf modules any layer may import (they import nothing of ours). */
 const LEAVES = new Set(['settings.ts']);

@@ -76,19 +76,19 @@ describe('settings', () => {
     r.dispose();
   });
 
-  it('caps the traces shown per output, says how many more, and re-renders when the cap changes', async () => {
+  it('shows an output over the cap as the trace list, and re-renders when the cap changes', async () => {
     applySettings({ maxTracesPerOutput: 2 });
     const r = renderer();
     const docs = [1, 2, 3, 4].map(i => otlpDoc([{ id: 'root', start: 0, end: i }], `t${i}`));
     await r.renderModel(model(docs));
-    expect(r.node.querySelectorAll('[role="tree"]')).toHaveLength(2);
-    expect(r.node.querySelector('.nbtrace-more')!.textContent).toContain('2 more traces in this output are not shown');
+    expect(r.node.querySelectorAll('[role="tree"]')).toHaveLength(0);
+    expect(r.node.querySelector('[role="grid"]')!.getAttribute('aria-rowcount')).toBe('5');
+    expect(r.node.querySelector('.nbtrace-list-note')!.textContent).toContain('more than 2 traces in one output');
     applySettings({ maxTracesPerOutput: 3 });
-    expect(r.node.querySelectorAll('[role="tree"]')).toHaveLength(3);
-    expect(r.node.querySelector('.nbtrace-more')!.textContent).toContain('1 more trace in this output is not shown');
+    expect(r.node.querySelector('.nbtrace-list-note')!.textContent).toContain('more than 3 traces in one output');
     applySettings({});
     expect(r.node.querySelectorAll('[role="tree"]')).toHaveLength(4);
-    expect(r.node.querySelector('.nbtrace-more')).toBeNull();
+    expect(r.node.querySelector('.nbtrace-list')).toBeNull();
     r.dispose();
   });
 

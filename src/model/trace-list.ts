@@ -1,0 +1,224 @@
+/**
+ * A trace list payload (`application/vnd.nbtrace.traces+json`, what
+ * `nbtrace.show(list)`, `nbtrace.search_traces` and a cell's overflow
+ * display) → the entries of the list. Pure, never throws.
+ *
+ * The payload: `{version: 1, traces: [doc, ...], summaries?: [doc, ...],
+ * title?, query?, omitted?}`. `traces` are whole trace documents of any format
+ * parsePayload reads; `summaries` are MLflow traces without their spans (an
+ * `info` and no `data.spans`, or empty ones) whose metadata key
+ * `nbtrace.summary` says what the spans held (span count, use per model and
+ * per span type), so a list of thousands of traces stays small. `omitted`:
+ * traces left out altogether (over the output's bound). Any other payload
+ * parsePayload reads (a list of traces, JSON Lines) is read as `traces`.
+ */
+import { parsePayload } from './parse';
+import { Trace } from './types';
+import { isObject, num, Obj } from './util';
+import { decodeJson } from './attributes';
+
+/** One model's use in a trace: calls and the tokens and cost they reported. */
+export interface ModelUse {
+  calls: number;
+  input?: number;
+  output?: number;
+  total?: number;
+  cost?: number;
+}
+
+/** One span type's share of a trace: spans, errors, their summed time, tokens and cost. */
+export interface KindUse {
+  count: number;
+  errors: number;
+  ms: number;
+  tokens?: number;
+  cost?: number;
+}
+
+/** What a summary says about the spans it does not carry. */
+export interface SpanSummary {
+  spans?: number;
+  models: Record<string, ModelUse>;
+  kinds: Record<string, KindUse>;
+}
+
+export interface ListEntry {
+  trace: Trace;
+  /** The document it came from (for "Copy JSON", and to open it). */
+  source: unknown;
+  /** False for a summary: the trace's info without its spans. */
+  hasSpans: boolean;
+  summary?: SpanSummary;
+}
+
+export interface TraceList {
+  title?: string;
+  /** A query to start the filter box with. */
+  query?: string;
+  entries: ListEntry[];
+  /** Traces left out altogether. */
+  omitted: number;
+  warnings: string[];
+}
+
+export type TraceListResult = { ok: true; list: TraceList } | { ok: false; error: string };
+
+/** The metadata key of a summary's span statistics. */
+export const SUMMARY_KEY = 'nbtrace.summary';
+
+function isEnvelope(data: unknown): data is Obj {
+  return isObject(data) && (Array.isArray(data.traces) || Array.isArray(data.summaries)) && !('resourceSpans' in data) && !('info' in data);
+}
+
+function uses<T>(v: unknown, read: (o: Obj) => T | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  if (isObject(v)) {
+    for (const k of Object.keys(v)) {
+      const o = v[k];
+      const r = isObject(o) ? read(o) : undefined;
+      if (r !== undefined && k !== '__proto__') {
+        out[k] = r;
+      }
+    }
+  }
+  return out;
+}
+
+function nonNegative(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined && n >= 0 ? n : undefined;
+}
+
+function defined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as Array<keyof T>) {
+    if (o[k] === undefined) {
+      delete o[k];
+    }
+  }
+  return o;
+}
+
+/** `nbtrace.summary` metadata → SpanSummary (unreadable parts are left out). */
+export function readSpanSummary(v: unknown): SpanSummary | undefined {
+  const o = decodeJson(v);
+  if (!isObject(o)) {
+    return undefined;
+  }
+  return {
+    spans: nonNegative(o.spans),
+    models: uses(o.models, m =>
+      defined({
+        calls: nonNegative(m.calls) ?? 0,
+        input: nonNegative(m.input),
+        output: nonNegative(m.output),
+        total: nonNegative(m.total),
+        cost: nonNegative(m.cost)
+      })
+    ),
+    kinds: uses(o.kinds, k =>
+      defined({
+        count: nonNegative(k.count) ?? 0,
+        errors: nonNegative(k.errors) ?? 0,
+        ms: nonNegative(k.ms) ?? 0,
+        tokens: nonNegative(k.tokens),
+        cost: nonNegative(k.cost)
+      })
+    )
+  };
+}
+
+/** A summary document made whole enough to parse: its info, no spans. */
+function summaryDoc(doc: unknown): unknown {
+  if (isObject(doc) && isObject(doc.info)) {
+    const data = isObject(doc.data) ? doc.data : {};
+    return Array.isArray(data.spans) ? doc : { ...doc, data: { ...data, spans: [] } };
+  }
+  return isObject(doc) && !('data' in doc) && ('trace_id' in doc || 'request_id' in doc) ? { info: doc, data: { spans: [] } } : doc;
+}
+
+function readSummary(doc: unknown, index: number, warnings: string[]): ListEntry | undefined {
+  const r = parsePayload(summaryDoc(doc));
+  if (!r.ok || r.traces.length === 0) {
+    warnings.push(`Summary #${index + 1} was skipped: ${r.ok ? 'it names no trace' : r.error}`);
+    return undefined;
+  }
+  const trace = r.traces[0];
+  // A summary has no spans to time: its info says how long it took.
+  const ms = num(trace.metadata['info.execution_duration_ms']);
+  if (ms !== undefined && ms >= 0) {
+    trace.duration = ms;
+  }
+  trace.warnings = trace.warnings.filter(w => !w.startsWith('This trace has no spans'));
+  return { trace, source: doc, hasSpans: trace.spans.length > 0, summary: readSpanSummary(trace.metadata[SUMMARY_KEY]) };
+}
+
+function readTraces(docs: unknown[], warnings: string[]): ListEntry[] {
+  const out: ListEntry[] = [];
+  docs.forEach((doc, i) => {
+    const r = parsePayload(doc);
+    if (!r.ok) {
+      warnings.push(`Trace #${i + 1} was skipped: ${r.error}`);
+      return;
+    }
+    for (const trace of r.traces) {
+      out.push({ trace, source: r.traces.length === 1 ? doc : undefined, hasSpans: true });
+    }
+  });
+  return out;
+}
+
+/** The entries, one per trace id: a later one replaces an earlier (a trace updated while the list grew). */
+function unique(entries: ListEntry[]): ListEntry[] {
+  const at = new Map<string, number>();
+  const out: ListEntry[] = [];
+  for (const e of entries) {
+    const i = e.trace.id ? at.get(e.trace.id) : undefined;
+    if (i === undefined) {
+      if (e.trace.id) {
+        at.set(e.trace.id, out.length);
+      }
+      out.push(e);
+    } else if (e.hasSpans || !out[i].hasSpans) {
+      out[i] = e;
+    }
+  }
+  return out;
+}
+
+export function parseTraceList(data: unknown): TraceListResult {
+  try {
+    const warnings: string[] = [];
+    if (isEnvelope(data)) {
+      const traces = Array.isArray(data.traces) ? data.traces : [];
+      const summaries = Array.isArray(data.summaries) ? data.summaries : [];
+      const entries = readTraces(traces, warnings);
+      summaries.forEach((doc, i) => {
+        const e = readSummary(doc, i, warnings);
+        if (e) {
+          entries.push(e);
+        }
+      });
+      if (entries.length === 0 && (traces.length > 0 || summaries.length > 0)) {
+        return { ok: false, error: `None of the ${traces.length + summaries.length} traces in this list could be read. ${warnings[0] ?? ''}`.trim() };
+      }
+      return {
+        ok: true,
+        list: {
+          title: typeof data.title === 'string' ? data.title : undefined,
+          query: typeof data.query === 'string' ? data.query : undefined,
+          entries: unique(entries),
+          omitted: nonNegative(data.omitted) ?? 0,
+          warnings
+        }
+      };
+    }
+    const r = parsePayload(data);
+    if (!r.ok) {
+      return r;
+    }
+    const entries = r.traces.map(trace => ({ trace, source: r.traces.length === 1 ? data : undefined, hasSpans: true }));
+    return { ok: true, list: { entries: unique(entries), omitted: 0, warnings } };
+  } catch (e) {
+    return { ok: false, error: `nbtrace could not read this trace list (internal error: ${e instanceof Error ? e.message : String(e)}).` };
+  }
+}
