@@ -14,7 +14,8 @@ from conftest import FIXTURES_ROOT, kernel_env
 
 import nbtrace
 from nbtrace import DisplayListener, NonRecordingSpan, Span, TraceCollector
-from nbtrace._notebook.cells import overflow_text
+from nbtrace._notebook.cells import LIST_INTERVAL, overflow_text
+from nbtrace._notebook.list_bundle import LIST_MIME_TYPE as LIST_MIME
 
 MIME = nbtrace.MIME_TYPE
 
@@ -73,6 +74,7 @@ class Cells:
         self.time = FakeTime()
         self.cell = "cell-1"
         self.published = []
+        self.lists = []  # the payloads of the cell's trace list, as sent
         self.listener = DisplayListener(
             live=live, update_interval=interval, publish=self._publish, clock=self.time.clock,
             schedule=self.time.schedule, in_kernel=lambda: True,
@@ -87,8 +89,11 @@ class Cells:
             self.published.append(("trace", bundle[MIME]["info"]["tags"]["mlflow.traceName"],
                                    display_id, update))
         else:
-            assert set(bundle) == {"text/plain"}
-            self.published.append(("text", bundle["text/plain"], display_id, update))
+            assert set(bundle) == {LIST_MIME, "text/plain"}
+            head = bundle["text/plain"].splitlines()[0]
+            assert head.startswith("<") and head.endswith(">")
+            self.published.append(("text", head[1:-1], display_id, update))
+            self.lists.append(bundle[LIST_MIME])
 
     def traces(self, n, prefix="t"):
         for i in range(n):
@@ -114,11 +119,11 @@ def test_25_traces_in_a_cell_show_10_and_one_line_counting_the_rest():
     # every shown trace got its final state, no hidden trace was ever published
     assert {p[1] for p in h.published if p[0] == "trace"} == {f"t{i}" for i in range(10)}
     texts = h.texts()
-    assert texts[0][1:] == ("1 more trace not shown — see nbtrace.last_traces()", texts[0][2], False)
+    assert texts[0][1:] == ("1 more trace in the trace list — see nbtrace.last_traces()", texts[0][2], False)
     assert len({t[2] for t in texts}) == 1 and texts[0][2].startswith("nbtrace-more-")
     assert len(texts) == 1  # the rest came within the throttle interval
     h.end_cell()  # the final count is published when the cell ends, in place
-    assert h.texts()[-1][1:] == ("15 more traces not shown — see nbtrace.last_traces()",
+    assert h.texts()[-1][1:] == ("15 more traces in the trace list — see nbtrace.last_traces()",
                                  texts[0][2], True)
     assert len(h.texts()) == 2
     assert h.listener.cell_counts("cell-1") == (10, 15)
@@ -127,15 +132,30 @@ def test_25_traces_in_a_cell_show_10_and_one_line_counting_the_rest():
     assert len(h.texts()) == 2
 
 
+def test_the_cell_list_stays_bounded_and_keeps_summaries_past_its_budget(monkeypatch):
+    from nbtrace._notebook import list_bundle
+
+    monkeypatch.setattr(list_bundle, "FULL_BYTES", 6_000)
+    h = Cells(limit=1)
+    h.traces(40)
+    h.end_cell()
+    body = h.lists[-1]
+    whole, summaries = body["traces"], body["summaries"]
+    assert 2 <= len(whole) < 10 and len(whole) + len(summaries) == 39
+    assert [d["info"]["tags"]["mlflow.traceName"] for d in whole + summaries] == [f"t{i}" for i in range(1, 40)]
+    assert all("data" not in s and "nbtrace.summary" in s["info"]["trace_metadata"] for s in summaries)
+    assert len(json.dumps(body)) < 6_000 + 39 * 1_500
+
+
 def test_the_line_is_updated_in_place_at_most_once_per_interval():
     h = Cells(limit=1)
     h.traces(2)
-    assert [t[1] for t in h.texts()] == ["1 more trace not shown — see nbtrace.last_traces()"]
-    h.time.advance(0.05)
+    assert [t[1] for t in h.texts()] == ["1 more trace in the trace list — see nbtrace.last_traces()"]
+    h.time.advance(LIST_INTERVAL / 2)
     h.traces(3, prefix="u")  # inside the interval: one trailing update is armed
     assert len(h.texts()) == 1
-    h.time.advance(0.06)
-    assert [t[1][:20] for t in h.texts()] == ["1 more trace not sho", "4 more traces not sh"]
+    h.time.advance(LIST_INTERVAL / 2 + 0.01)
+    assert [t[1][:20] for t in h.texts()] == ["1 more trace in the ", "4 more traces in the"]
     assert [t[3] for t in h.texts()] == [False, True]
     h.end_cell()  # nothing changed since: nothing sent
     assert len(h.texts()) == 2
@@ -152,8 +172,8 @@ def test_each_cell_has_its_own_count_and_line():
     final = {}  # display_id → its last text
     for _, text, display_id, _ in h.texts():
         final[display_id] = text
-    assert [t.split(" —")[0] for t in final.values()] == ["1 more trace not shown",
-                                                          "2 more traces not shown"]
+    assert [t.split(" —")[0] for t in final.values()] == ["1 more trace in the trace list",
+                                                          "2 more traces in the trace list"]
     assert h.listener.cell_counts("cell-1") == (2, 1)
     assert h.listener.cell_counts("cell-2") == (2, 2)
 
@@ -162,9 +182,9 @@ def test_the_line_says_when_last_traces_does_not_keep_them_all():
     h = Cells(limit=1, keep=3)
     h.traces(6)
     h.end_cell()
-    assert h.texts()[-1][1] == ("5 more traces not shown — see nbtrace.last_traces() (it keeps "
+    assert h.texts()[-1][1] == ("5 more traces in the trace list — see nbtrace.last_traces() (it keeps "
                                 "only the last 3 traces: nbtrace.configure(max_traces=N) keeps more)")
-    assert overflow_text(3, 3) == "3 more traces not shown — see nbtrace.last_traces()"
+    assert overflow_text(3, 3) == "3 more traces in the trace list — see nbtrace.last_traces()"
 
 
 def test_no_limit_zero_limit_and_live_off():
@@ -174,12 +194,12 @@ def test_no_limit_zero_limit_and_live_off():
     h = Cells(limit=0)
     h.traces(2)
     h.end_cell()
-    assert h.shown() == [] and h.texts()[-1][1].startswith("2 more traces not shown")
+    assert h.shown() == [] and h.texts()[-1][1].startswith("2 more traces in the trace list")
     h = Cells(limit=2, live=False)  # displayed once, at the end: the cap still holds
     h.traces(3)
     h.end_cell()
     assert [p[3] for p in h.published if p[0] == "trace"] == [False, False]
-    assert h.shown() == ["t0", "t1"] and h.texts()[-1][1].startswith("1 more trace not shown")
+    assert h.shown() == ["t0", "t1"] and h.texts()[-1][1].startswith("1 more trace in the trace list")
 
 
 def test_traces_nested_in_one_root_count_once():
@@ -196,7 +216,7 @@ def test_a_hidden_trace_left_running_is_still_finished_by_its_cell():
     hidden = h.collector.start_span("never-ended")
     h.end_cell()
     assert hidden.is_ended and hidden.status == "ERROR"
-    assert h.shown() == ["t0"] and h.texts()[-1][1].startswith("1 more trace not shown")
+    assert h.shown() == ["t0"] and h.texts()[-1][1].startswith("1 more trace in the trace list")
 
 
 def test_configure_max_traces_per_cell():
@@ -220,9 +240,12 @@ def test_the_process_display_listener_caps_cells(displayed, monkeypatch):
             pass
     nbtrace._display_listener.post_run_cell(None)
     traces = [b for b, _, _ in displayed if MIME in b]
-    lines = [b["text/plain"] for b, _, _ in displayed if MIME not in b]
+    lists = [b for b, _, _ in displayed if MIME not in b]
     assert [t[MIME]["info"]["tags"]["mlflow.traceName"] for t in traces] == ["t0", "t1"]
-    assert lines[-1] == "3 more traces not shown — see nbtrace.last_traces()"
+    head, *rows = lists[-1]["text/plain"].splitlines()
+    assert head == "<3 more traces in the trace list — see nbtrace.last_traces()>"
+    assert [r.split(" · ")[:2] for r in rows] == [[f"  t{i}", "1 spans"] for i in (2, 3, 4)]
+    assert [d["info"]["tags"]["mlflow.traceName"] for d in lists[-1][LIST_MIME]["traces"]] == ["t2", "t3", "t4"]
     assert [t["info"]["tags"]["mlflow.traceName"] for t in nbtrace.last_traces(3)] == ["t2", "t3", "t4"]
 
 
@@ -515,7 +538,11 @@ def test_kernel_loop_of_25_traces_shows_10_and_one_line(executed):
             for o in traces] == [{"x": i} for i in range(10)]
     lines = [o for o in outputs if MIME not in o.get("data", {})]
     assert len(lines) == 1 and lines[0]["output_type"] == "display_data"
-    assert lines[0]["data"] == {"text/plain": "15 more traces not shown — see nbtrace.last_traces()"}
+    assert lines[0]["data"]["text/plain"].startswith("<15 more traces in the trace list — see nbtrace.last_traces()>\n")
+    listed = lines[0]["data"][LIST_MIME]
+    assert [json.loads(d["data"]["spans"][0]["attributes"]["mlflow.spanInputs"])
+            for d in listed["traces"]] == [{"x": i} for i in range(10, 25)]
+    assert all(d["info"]["state"] == "OK" for d in listed["traces"])  # the final states
     assert len(outputs) == 11
     kept = executed.cells[2].outputs[0]["text"]
     assert kept.strip() == str([json.dumps({"x": i}) for i in range(10, 25)])

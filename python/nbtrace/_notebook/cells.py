@@ -1,8 +1,11 @@
 """The per-cell cap of the live display: a cell displays at most
-``max_traces_per_cell`` traces (default 10; a loop making 1,000 traces must not
-make 1,000 outputs). The rest are counted on one plain-text line, "N more traces
-not shown — …", updated in place (throttled like a trace; the final count is sent
-at the cell's end); they are still kept (``last_traces()``).
+``max_traces_per_cell`` traces as their own outputs (default 10; a loop making
+1,000 traces must not make 1,000 outputs). The rest go into one more output, the
+trace list (``list_bundle``: sortable, filterable, with aggregates; a row opens its
+trace), updated in place as they come and finish (throttled: at most once per
+``LIST_INTERVAL`` or the display's update interval if longer; the final state is
+sent at the cell's end). Its size stays bounded however many traces the cell makes
+(see ``list_bundle``); the traces are also kept (``last_traces()``).
 """
 from __future__ import annotations
 
@@ -13,28 +16,63 @@ import uuid
 from typing import Any, Callable
 
 from .. import _settings
+from .._documents.mlflow import trace_document
 from .._util import report_internal_error
+from .list_bundle import FULL_BYTES, LIST_MIME_TYPE, MAX_ROWS, ListPayload, doc_size, list_text, summary_doc
 from .timers import cancel_timer
 
 MAX_TRACKED_CELLS = 64  # per-cell counts kept (the oldest cells are forgotten)
+LIST_INTERVAL = 0.5  # s: the list of a cell's further traces is resent at most this often
 
 
 def overflow_text(hidden: int, kept: int) -> str:
-    """The line that stands for the ``hidden`` traces a cell did not display
-    (``kept``: how many finished traces ``nbtrace.last_traces()`` holds)."""
+    """The head line of the list of the ``hidden`` traces a cell did not display on
+    their own (``kept``: how many finished traces ``nbtrace.last_traces()`` holds)."""
     noun = "trace" if hidden == 1 else "traces"
-    text = f"{hidden} more {noun} not shown — see nbtrace.last_traces()"
+    text = f"{hidden} more {noun} in the trace list — see nbtrace.last_traces()"
     if hidden > kept:
         text += (f" (it keeps only the last {kept} traces: "
                  "nbtrace.configure(max_traces=N) keeps more)")
     return text
 
 
+class Listed:
+    """A trace in a cell's list, and what of it is worth keeping between sends."""
+
+    __slots__ = ("trace", "doc", "size", "summary")
+
+    def __init__(self, trace: Any) -> None:
+        self.trace = trace
+        self.doc: Any = None  # its document, once finished (a running one is rebuilt per send)
+        self.size: int | None = None
+        self.summary: Any = None
+
+    def item(self) -> tuple:
+        """``(doc, size, summary)`` for ``ListPayload.add`` (builds what is missing)."""
+        if self.summary is not None:
+            return self.summary, FULL_BYTES + 1, self.summary
+        if self.doc is not None:
+            return self.doc, self.size, self.summary
+        finished = self.trace.is_finished
+        doc = trace_document(self.trace, shared=True)[0]
+        if finished:
+            self.doc, self.size = doc, doc_size(doc)
+            return doc, self.size, None
+        return doc, None, None
+
+    def kept_as(self, how: str) -> None:
+        """The payload kept it as ``how``: a finished trace kept as a summary from now
+        on keeps only the summary (its whole document is not held twice in memory)."""
+        if how == "summary" and self.doc is not None:
+            self.summary = summary_doc(self.doc)
+            self.doc = None
+
+
 class CellTraces:
-    """How many traces one cell displayed and hid, and its "N more" line."""
+    """How many traces one cell displayed and listed, and its list output."""
 
     __slots__ = ("parent", "shown", "hidden", "display_id", "lock", "sent", "last_sent",
-                 "timer", "collector")
+                 "timer", "collector", "listed", "dirty")
 
     def __init__(self, parent: dict | None) -> None:
         self.parent = parent  # the cell's request header (routes the line to the cell)
@@ -45,6 +83,8 @@ class CellTraces:
         self.last_sent = 0.0
         self.timer: Any = None
         self.collector: Any = None  # whose max_finished_traces the line mentions
+        self.listed: list = []  # Listed, in order (at most MAX_ROWS; the rest only counted)
+        self.dirty = False  # a listed trace changed since the last send
 
 
 class CellCap:
@@ -65,10 +105,11 @@ class CellCap:
         self._cells: collections.OrderedDict = collections.OrderedDict()  # msg_id → CellTraces
         self._lock = threading.Lock()
 
-    def admit(self, cell_id: str | None, parent: dict | None, collector: Any) -> bool:
-        """May a trace first displayed now in the cell ``cell_id`` (request header
-        ``parent``) be displayed? Decided once per trace; a refused trace is counted
-        on the cell's "N more" line. Never raises."""
+    def admit(self, cell_id: str | None, parent: dict | None, collector: Any,
+              trace: Any = None) -> bool:
+        """May ``trace``, first displayed now in the cell ``cell_id`` (request header
+        ``parent``), be displayed on its own? Decided once per trace; a refused trace
+        goes into the cell's trace list. Never raises."""
         try:
             limit = self.limit
             if cell_id is None or limit is None:
@@ -84,11 +125,23 @@ class CellCap:
                     return True
                 cell.hidden += 1
                 cell.collector = collector
+                if trace is not None and len(cell.listed) < MAX_ROWS:
+                    cell.listed.append(Listed(trace))
             self._overflow_changed(cell)
             return False
         except Exception as exc:
             report_internal_error("limiting the traces displayed per cell", exc)
             return True
+
+    def listed_changed(self, cell_id: str | None) -> None:
+        """A trace in the cell's list changed (it grew or finished): resend, throttled."""
+        try:
+            cell = self._cells.get(cell_id) if cell_id is not None else None
+            if cell is not None:
+                cell.dirty = True
+                self._overflow_changed(cell)
+        except Exception as exc:
+            report_internal_error("updating the trace list of a cell", exc)
 
     def cell_ended(self, cell_id: str) -> None:
         """The cell ended: send its final count, if it hid any trace."""
@@ -107,7 +160,7 @@ class CellCap:
         with cell.lock:
             if cell.timer is not None:
                 return  # the armed update will carry this count too
-            interval = self._interval()
+            interval = max(LIST_INTERVAL, self._interval())
             if cell.sent is None or cell.last_sent + interval <= self._clock():
                 self._send(cell)
             else:
@@ -121,13 +174,23 @@ class CellCap:
             self._send(cell)
 
     def _send(self, cell: CellTraces) -> None:
-        """Display or update the "N more traces not shown" line (hold cell.lock)."""
+        """Display or update the cell's trace list (hold cell.lock)."""
         try:
             kept = cell.collector.max_finished_traces if cell.collector is not None else cell.hidden
             text = overflow_text(cell.hidden, kept)
-            if text == cell.sent:
+            if text == cell.sent and not cell.dirty:
                 return
-            bundle = {"text/plain": text}
+            cell.dirty = False
+            payload = ListPayload()
+            docs = []
+            for listed in cell.listed:
+                doc, size, summary = listed.item()
+                listed.kept_as(payload.add(doc, size, summary))
+                docs.append(doc)
+            # Traces the cell hid but cannot list: too many, or no record given.
+            unlisted = cell.hidden - len(cell.listed)
+            body = payload.payload(omitted=unlisted)
+            bundle = {LIST_MIME_TYPE: body, "text/plain": list_text(docs, cell.hidden, f"<{text}>")}
             update = cell.sent is not None
             self._emit(cell.parent, bundle, cell.display_id, update)
             cell.sent = text

@@ -281,8 +281,11 @@ class DisplayListener:
     def _send(self, trace: Any, state: LiveState) -> None:
         """Publish ``trace`` now: display it the first time, then update (hold state.lock)."""
         update = state.shown
-        if not update and (state.hidden or not self._admit(trace, state)):
-            return  # over the cell's limit: counted on the "N more" line instead
+        if not update and state.hidden:
+            self._cap.listed_changed(state.cell)  # over the cell's limit: in its trace list
+            return
+        if not update and not self._admit(trace, state):
+            return
         started = self._clock()
         try:
             bundle = trace_bundle(trace)
@@ -297,7 +300,7 @@ class DisplayListener:
 
     def _admit(self, trace: Any, state: LiveState) -> bool:
         """May ``trace`` be displayed in its cell? Asked once, at its first display."""
-        if self._cap.admit(state.cell, state.parent, trace.collector):
+        if self._cap.admit(state.cell, state.parent, trace.collector, trace):
             return True
         state.hidden = True
         return False

@@ -11,11 +11,13 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _settings
 from .._documents.mlflow import trace_to_dict
 from .._record.record import TraceRecord
 from .._record.serialize import to_jsonable
 from . import kernel
 from .bundle import payload_bundle
+from .list_bundle import list_bundle
 
 
 _TRACE_KEYS = ("info", "data", "resourceSpans", "spans")
@@ -145,15 +147,25 @@ def json_safe(doc: Any) -> Any:
         return to_jsonable(doc, max_chars=sys.maxsize)
 
 
-def show_bundle(x: Any) -> dict:
+VIEWS = (None, "list", "traces")
+
+
+def show_bundle(x: Any, view: str | None = None, title: str | None = None,
+                query: str | None = None) -> dict:
     """The MIME bundle :func:`show` displays for ``x`` (raises on invalid input)."""
+    if view not in VIEWS:
+        raise ValueError(f"nbtrace.show: view must be 'list', 'traces' or None, not {view!r}")
     doc = to_document(x)
-    if isinstance(doc, list) and len(doc) == 1:
+    if isinstance(doc, list) and len(doc) == 1 and view != "list":
         doc = doc[0]
+    many = isinstance(doc, list) and len(doc) > _settings.current().max_traces_per_cell
+    if view == "list" or (view is None and many) or title or query:
+        docs = doc if isinstance(doc, list) else [doc]
+        return list_bundle([json_safe(d) for d in docs], title=title, query=query)
     return payload_bundle(json_safe(doc))
 
 
-def show(x: Any) -> None:
+def show(x: Any, view: str | None = None, title: str | None = None, query: str | None = None) -> None:
     """Display a trace document in the notebook with the nbtrace renderer.
 
     Accepts an MLflow ``Trace`` (``mlflow.get_trace(id)``,
@@ -163,10 +175,15 @@ def show(x: Any) -> None:
     those (``trace.to_json()``), a list of them (``mlflow.search_traces(
     return_type="list")``, ``nbtrace.last_traces()``: one output showing them
     all) or a DataFrame with a ``trace`` column (``mlflow.search_traces()``).
+
+    More traces than ``max_traces_per_cell`` (or ``view="list"``, a ``title`` or a
+    ``query``) show as the trace list: a sortable table with the query filter
+    (``query`` starts it), latency percentiles, tokens and cost by model, and a row
+    that opens its trace; ``view="traces"`` shows one tree per trace instead.
     Invalid input raises ``TypeError``/``ValueError``. Outside a kernel, prints
     the one-line summary.
     """
-    bundle = show_bundle(x)
+    bundle = show_bundle(x, view=view, title=title, query=query)
     if kernel.in_kernel():
         kernel.publish(bundle)
     else:
