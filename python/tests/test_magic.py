@@ -141,10 +141,10 @@ def test_the_cell_list_stays_bounded_and_keeps_summaries_past_its_budget(monkeyp
     h.end_cell()
     body = h.lists[-1]
     whole, summaries = body["traces"], body["summaries"]
-    assert 2 <= len(whole) < 10 and len(whole) + len(summaries) == 39
-    assert [d["info"]["tags"]["mlflow.traceName"] for d in whole + summaries] == [f"t{i}" for i in range(1, 40)]
+    assert 2 <= len(whole) < 10 and len(whole) + len(summaries) == 40
+    assert [d["info"]["tags"]["mlflow.traceName"] for d in whole + summaries] == [f"t{i}" for i in range(40)]
     assert all("data" not in s and "nbtrace.summary" in s["info"]["trace_metadata"] for s in summaries)
-    assert len(json.dumps(body)) < 6_000 + 39 * 1_500
+    assert len(json.dumps(body)) < 6_000 + 40 * 1_500
 
 
 def test_the_line_is_updated_in_place_at_most_once_per_interval():
@@ -244,8 +244,10 @@ def test_the_process_display_listener_caps_cells(displayed, monkeypatch):
     assert [t[MIME]["info"]["tags"]["mlflow.traceName"] for t in traces] == ["t0", "t1"]
     head, *rows = lists[-1]["text/plain"].splitlines()
     assert head == "<3 more traces in the trace list — see nbtrace.last_traces()>"
-    assert [r.split(" · ")[:2] for r in rows] == [[f"  t{i}", "1 spans"] for i in (2, 3, 4)]
-    assert [d["info"]["tags"]["mlflow.traceName"] for d in lists[-1][LIST_MIME]["traces"]] == ["t2", "t3", "t4"]
+    assert [r.split(" · ")[:2] for r in rows] == [[f"  t{i}", "1 spans"] for i in range(5)]
+    listed = lists[-1][LIST_MIME]
+    assert [d["info"]["tags"]["mlflow.traceName"] for d in listed["traces"]] == ["t0", "t1", "t2", "t3", "t4"]
+    assert listed["title"] == "All 5 traces of this cell (2 also shown above)"
     assert [t["info"]["tags"]["mlflow.traceName"] for t in nbtrace.last_traces(3)] == ["t2", "t3", "t4"]
 
 
@@ -541,7 +543,7 @@ def test_kernel_loop_of_25_traces_shows_10_and_one_line(executed):
     assert lines[0]["data"]["text/plain"].startswith("<15 more traces in the trace list — see nbtrace.last_traces()>\n")
     listed = lines[0]["data"][LIST_MIME]
     assert [json.loads(d["data"]["spans"][0]["attributes"]["mlflow.spanInputs"])
-            for d in listed["traces"]] == [{"x": i} for i in range(10, 25)]
+            for d in listed["traces"]] == [{"x": i} for i in range(25)]
     assert all(d["info"]["state"] == "OK" for d in listed["traces"])  # the final states
     assert len(outputs) == 11
     kept = executed.cells[2].outputs[0]["text"]

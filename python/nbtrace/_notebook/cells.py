@@ -1,8 +1,8 @@
 """The per-cell cap of the live display: a cell displays at most
 ``max_traces_per_cell`` traces as their own outputs (default 10; a loop making
 1,000 traces must not make 1,000 outputs). The rest go into one more output, the
-trace list (``list_bundle``: sortable, filterable, with aggregates; a row opens its
-trace), updated in place as they come and finish (throttled: at most once per
+trace list of all the cell's traces (``list_bundle``: sortable, filterable, with
+aggregates over the whole loop; a row opens its trace), updated in place as they come and finish (throttled: at most once per
 ``LIST_INTERVAL`` or the display's update interval if longer; the final state is
 sent at the cell's end). Its size stays bounded however many traces the cell makes
 (see ``list_bundle``); the traces are also kept (``last_traces()``).
@@ -120,13 +120,15 @@ class CellCap:
                     cell = self._cells[cell_id] = CellTraces(parent)
                     while len(self._cells) > MAX_TRACKED_CELLS:
                         self._cells.popitem(last=False)
+                # The list, once there is one, holds every trace of the cell (the
+                # aggregates are over the whole loop), the displayed ones too.
+                if trace is not None and len(cell.listed) < MAX_ROWS:
+                    cell.listed.append(Listed(trace))
                 if cell.shown < limit:
                     cell.shown += 1
                     return True
                 cell.hidden += 1
                 cell.collector = collector
-                if trace is not None and len(cell.listed) < MAX_ROWS:
-                    cell.listed.append(Listed(trace))
             self._overflow_changed(cell)
             return False
         except Exception as exc:
@@ -137,7 +139,7 @@ class CellCap:
         """A trace in the cell's list changed (it grew or finished): resend, throttled."""
         try:
             cell = self._cells.get(cell_id) if cell_id is not None else None
-            if cell is not None:
+            if cell is not None and cell.hidden:
                 cell.dirty = True
                 self._overflow_changed(cell)
         except Exception as exc:
@@ -187,10 +189,11 @@ class CellCap:
                 doc, size, summary = listed.item()
                 listed.kept_as(payload.add(doc, size, summary))
                 docs.append(doc)
-            # Traces the cell hid but cannot list: too many, or no record given.
-            unlisted = cell.hidden - len(cell.listed)
-            body = payload.payload(omitted=unlisted)
-            bundle = {LIST_MIME_TYPE: body, "text/plain": list_text(docs, cell.hidden, f"<{text}>")}
+            # Traces of the cell it cannot list: too many, or no record given.
+            total = cell.shown + cell.hidden
+            body = payload.payload(title=f"All {total:,} traces of this cell ({cell.shown} also shown above)",
+                                   omitted=total - len(cell.listed))
+            bundle = {LIST_MIME_TYPE: body, "text/plain": list_text(docs, total, f"<{text}>")}
             update = cell.sent is not None
             self._emit(cell.parent, bundle, cell.display_id, update)
             cell.sent = text

@@ -194,6 +194,8 @@ class DisplayListener:
                 except KeyboardInterrupt:  # interrupted while publishing: the final
                     self._send(trace, state)  # state must still get out, then go on
                     raise
+                if state.shown:
+                    self._cap.listed_changed(state.cell)  # its row in the cell's list, if any
 
     def on_trace_change(self, trace: Any) -> None:
         """The trace got an assessment: a trace on screen shows it (a finished one gets
