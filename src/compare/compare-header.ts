@@ -8,7 +8,7 @@ import { Comparison, TokenDelta } from '../model/compare';
 import { TokenUsage } from '../model/types';
 import { deltaWords, formatDeltaMs, formatPct, MINUS, tokenTrend, trendOf, Trend } from '../rows/compare-labels';
 import { button, el } from '../common/dom';
-import { formatCount, formatDuration, money, tokenText } from '../rows/labels';
+import { costTitle, ESTIMATE_MARK, formatCount, formatDuration, money, tokenText } from '../rows/labels';
 
 export interface CompareHeaderActions {
   expandAll(): void;
@@ -112,12 +112,16 @@ function totalsTable(c: Comparison, names: readonly [string, string]): HTMLEleme
     );
   }
   if (a.cost !== undefined || b.cost !== undefined) {
+    // An estimate (no reported cost: tokens × list prices) reads "≈$…"; the change's tooltip says on what.
+    const side = (t: typeof a): string => (t.cost === undefined ? '–' : `${t.costEstimate ? ESTIMATE_MARK : ''}${money(t.cost)}`);
+    const why = [a.costEstimate && `${names[0]}: ${costTitle(a.costEstimate)}`, b.costEstimate && `${names[1]}: ${costTitle(b.costEstimate)}`].filter(Boolean).join('; ');
     row(
       'Cost',
-      a.cost === undefined ? '–' : money(a.cost),
-      b.cost === undefined ? '–' : money(b.cost),
-      delta.cost === undefined ? '' : signedMoney(delta.cost),
-      countTrend(delta.cost)
+      side(a),
+      side(b),
+      delta.cost === undefined ? '' : `${a.costEstimate || b.costEstimate ? ESTIMATE_MARK : ''}${signedMoney(delta.cost)}`,
+      countTrend(delta.cost),
+      why
     );
   }
   table.appendChild(body);

@@ -17,7 +17,7 @@ import { copyButton, spanJson } from '../common/copy';
 import { renderDocuments } from './documents-view';
 import { button, el } from '../common/dom';
 import { renderEvents } from './events-view';
-import { costText, formatCount, formatDuration, tokenText } from '../rows/labels';
+import { costText, costTitle, formatCount, formatDuration, tokenText } from '../rows/labels';
 import { selfTime } from '../rows/trace-facts';
 import { renderJson } from '../common/json-view';
 import { kindLook } from '../rows/kind-look';
@@ -178,9 +178,12 @@ function statusChip(span: Span): HTMLElement {
 
 function facts(trace: Trace, span: Span): HTMLElement {
   const dl = el('dl', 'nbtrace-facts');
-  const add = (term: string, value: string): void => {
+  const add = (term: string, value: string, title = ''): void => {
     dl.appendChild(el('dt', '', term));
-    dl.appendChild(el('dd', '', value));
+    const dd = dl.appendChild(el('dd', '', value));
+    if (title) {
+      dd.title = title;
+    }
   };
   add('Kind', kindLook(span.kind).label === span.kind ? span.kind : `${kindLook(span.kind).label} (${span.kind})`);
   add('Start', `+${formatDuration(span.start)}`);
@@ -197,7 +200,7 @@ function facts(trace: Trace, span: Span): HTMLElement {
     add('Tokens', tokenText(span.tokens));
   }
   if (span.cost) {
-    add('Cost', costText(span.cost));
+    add('Cost', `${costText(span.cost)}${span.cost.estimated ? ' · estimated' : ''}`, costTitle(span.cost, 'span'));
   }
   add('Span ID', span.id);
   if (span.parentId) {

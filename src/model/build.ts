@@ -8,7 +8,8 @@ import { exceptionMessage, spanInputs, spanOutputs } from './span-fields';
 import { detectKind } from './kind';
 import { RawSpan, RawTrace } from './raw';
 import { NS_EPOCH_MIN, relMs, nsToEpochMs } from './time';
-import { rollupCost, spanCost } from './cost';
+import { rollupCost, spanCost, spanEstimate } from './cost';
+import { tracePrices } from './prices';
 import { rollupTokens, spanModel, spanTokens } from './tokens';
 import { Span, SpanEvent, Trace, TraceState } from './types';
 
@@ -261,10 +262,15 @@ export function buildTrace(raw: RawTrace): Trace {
     byId.set(ids[i], flat[i]);
   }
   let duration = 0;
+  let prices: ReturnType<typeof tracePrices> | undefined;
   for (const s of spans) {
     const t = s.end ?? s.start;
     if (t > duration) {
       duration = t;
+    }
+    if (s.cost === undefined && s.model !== undefined && s.tokens !== undefined) {
+      // No reported cost: estimate one from the model's list price (unknown model: none).
+      s.cost = spanEstimate(s, (prices ??= tracePrices(raw.metadata)));
     }
   }
 

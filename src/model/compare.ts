@@ -14,7 +14,7 @@
  * Pure functions, no DOM. Iterative (explicit stacks): deep chains must not
  * hit recursion limits.
  */
-import { Span, SpanStatus, TokenUsage, Trace } from './types';
+import { Cost, Span, SpanStatus, TokenUsage, Trace } from './types';
 
 export type CompareKind = 'matched' | 'added' | 'removed';
 
@@ -62,8 +62,10 @@ export interface TraceTotals {
   spans: number;
   errors: number;
   tokens?: TokenUsage;
-  /** Total cost (US dollars as reported). */
+  /** Total cost (US dollars as reported, else estimated from tokens). */
   cost?: number;
+  /** The trace's cost when it is (partly) an estimate (model/prices.ts); absent when reported. */
+  costEstimate?: Cost;
 }
 
 export interface TotalsDelta {
@@ -250,7 +252,8 @@ export function traceTotals(t: Trace): TraceTotals {
     spans: t.spans.length,
     errors,
     tokens: t.tokens,
-    cost: t.cost?.total
+    cost: t.cost?.total,
+    ...(t.cost?.estimated ? { costEstimate: t.cost } : {})
   };
 }
 

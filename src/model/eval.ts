@@ -41,6 +41,8 @@ export interface EvalRow {
   latencyMs?: number;
   tokens?: TokenUsage;
   cost?: number;
+  /** `cost` is an estimate (tokens × list prices; the trace reported none). */
+  costEstimated?: boolean;
   scores: Map<string, EvalScore>;
   traceId?: string;
   /** The row's trace, as a raw payload (parsed when the row is opened). */
@@ -132,6 +134,7 @@ function readRow(v: unknown, i: number): EvalRow | undefined {
     latencyMs: num(v.latency_ms),
     tokens: usageFromObject(v.tokens),
     cost: num(v.cost),
+    ...(v.cost_estimated === true ? { costEstimated: true } : {}),
     scores,
     traceId: text(v.trace_id),
     trace: isObject(v.trace) || typeof v.trace === 'string' ? v.trace : undefined,

@@ -37,11 +37,19 @@ export interface TokenUsage {
   reasoning?: number;
 }
 
-/** Money, as the trace reports it (MLflow and OpenInference: US dollars). */
+/** Money, as the trace reports it (MLflow and OpenInference: US dollars), or estimated from tokens. */
 export interface Cost {
   input?: number;
   output?: number;
   total?: number;
+  /** Not reported: tokens × list prices (model/prices.ts). Absent on reported costs. */
+  estimated?: boolean;
+  /** Estimates: the date of the price table's list prices. */
+  pricesDate?: string;
+  /** Estimates: some price came from the trace's `nbtrace.prices` (the user's own). */
+  customPrices?: boolean;
+  /** A roll-up that is part reported, part estimated. */
+  partlyReported?: boolean;
 }
 
 export interface Span {
@@ -75,7 +83,7 @@ export interface Span {
   /** True when parentId was given but no span in the trace has that id. */
   orphan: boolean;
   tokens?: TokenUsage;
-  /** Cost the span reports (`mlflow.llm.cost`, `llm.cost.*`). */
+  /** Cost the span reports (`mlflow.llm.cost`, `llm.cost.*`), else estimated from its model and tokens. */
   cost?: Cost;
   /** Model name for LLM spans when the attributes say it. */
   model?: string;

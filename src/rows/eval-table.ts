@@ -5,7 +5,7 @@
  * (text, failed only, one scorer). Pure (no DOM).
  */
 import { EvalRow, EvalRun, RowStatus } from '../model/eval';
-import { formatCompact, formatDuration, money } from './labels';
+import { ESTIMATE_MARK, formatCompact, formatDuration, money } from './labels';
 import { passed, scoreNumber, valueText, Verdict, verdictOf } from './verdicts';
 
 /** One scorer's result on a record, over its repetitions. */
@@ -37,6 +37,8 @@ export interface RecordLine {
   latencyMs?: number;
   tokens?: number;
   cost?: number;
+  /** Some repetition's cost is an estimate (tokens × list prices). */
+  costEstimated?: boolean;
   scores: Map<string, ScoreCell>;
 }
 
@@ -133,6 +135,7 @@ export function recordLines(run: EvalRun): RecordLine[] {
       latencyMs: mean(reps.map(r => r.latencyMs)),
       tokens: mean(reps.map(r => r.tokens?.total)),
       cost: mean(reps.map(r => r.cost)),
+      ...(reps.some(r => r.costEstimated && r.cost !== undefined) ? { costEstimated: true } : {}),
       scores
     });
   }
@@ -201,7 +204,7 @@ export function cellText(line: RecordLine, col: Column): string {
     case 'tokens':
       return line.tokens === undefined ? '' : formatCompact(line.tokens);
     case 'cost':
-      return line.cost === undefined ? '' : money(line.cost);
+      return line.cost === undefined ? '' : `${line.costEstimated ? ESTIMATE_MARK : ''}${money(line.cost)}`;
     case 'status':
       return statusText(line);
     default:

@@ -92,11 +92,34 @@ export function tokenText(t: TokenUsage): string {
   return parts.join(' · ');
 }
 
-/** "$0.0123 ($0.0100 in · $0.0023 out)". */
+/** "$0.0123 ($0.0100 in · $0.0023 out)"; an estimate reads "≈$0.0123 (…)". */
 export function costText(c: Cost): string {
   const parts = [c.input !== undefined ? `${money(c.input)} in` : '', c.output !== undefined ? `${money(c.output)} out` : ''];
   const detail = parts.filter(Boolean).join(' · ');
-  return `${money(c.total ?? 0)}${detail ? ` (${detail})` : ''}`;
+  return `${costMoney(c)}${detail ? ` (${detail})` : ''}`;
+}
+
+/** The marker before an estimated amount. */
+export const ESTIMATE_MARK = '≈';
+
+/** The total: "$0.0123", or "≈$0.0123" when estimated. */
+export function costMoney(c: Cost): string {
+  return `${c.estimated ? ESTIMATE_MARK : ''}${money(c.total ?? 0)}`;
+}
+
+/**
+ * What an estimated cost rests on, for a tooltip (empty for a reported cost):
+ * "estimated from list prices of 2026-12-01 (nbtrace price table); the trace reported no cost".
+ */
+export function costTitle(c: Pick<Cost, 'estimated' | 'pricesDate' | 'customPrices' | 'partlyReported'>, of: 'trace' | 'span' = 'trace'): string {
+  if (!c.estimated) {
+    return '';
+  }
+  const list = `list prices of ${c.pricesDate || 'unknown date'}`;
+  const from = c.customPrices ? `your prices (nbtrace.configure(prices=…)) and ${list}` : `${list} (nbtrace price table)`;
+  return c.partlyReported
+    ? `partly estimated: spans that reported no cost are priced from their tokens at ${from}`
+    : `estimated from ${from}; the ${of} reported no cost`;
 }
 
 /** Dollars with enough digits for sub-cent LLM calls. */

@@ -10,7 +10,7 @@ import { assessmentTitle } from '../rows/verdicts';
 import { copyButton } from '../common/copy';
 import { button } from '../common/dom';
 import { warningsList } from '../common/warnings';
-import { displayName, formatCount, formatDuration, money, tokenText } from '../rows/labels';
+import { costMoney, costTitle, displayName, formatCount, formatDuration, tokenText } from '../rows/labels';
 
 export class TraceHeader {
   /** `addToDataset`: when given, a button that opens the "Add to dataset" form. */
@@ -86,9 +86,15 @@ export class TraceHeader {
       summary.push(`tokens: ${tokenText(t.tokens)}`);
     }
     if (t.cost?.total !== undefined) {
-      summary.push(`cost: ${money(t.cost.total)}`);
+      summary.push(`cost: ${costMoney(t.cost)}${t.cost.estimated ? ' (estimated)' : ''}`);
     }
     setText(this._summary, summary.join(' · '));
+    const why = t.cost?.total !== undefined ? costTitle(t.cost) : '';
+    if (why) {
+      this._summary.title = why;
+    } else if (this._summary.title) {
+      this._summary.removeAttribute('title');
+    }
     this.renderElapsed(now);
     this._renderScores(scores);
     this._renderWarnings(t.warnings);

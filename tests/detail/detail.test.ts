@@ -214,6 +214,23 @@ describe('cost', () => {
     expect(view.node.querySelector('.nbtrace-facts')!.textContent).toContain('Cost$0.5000 ($0.2000 in · $0.3000 out)');
     view.select(spanHex('solo'));
     expect(view.node.querySelector('.nbtrace-facts')!.textContent).toContain('$0.003000 ($0.001000 in · $0.002000 out)');
+    expect(view.node.querySelector('.nbtrace-summary')!.hasAttribute('title')).toBe(false);
+    view.dispose();
+  });
+
+  it('shows an estimate (model and tokens, no reported cost) marked ≈, saying on what it rests', () => {
+    const trace = parseSpecs([
+      { id: 'root', start: 0, end: 10, kind: 'AGENT' },
+      { id: 'llm', parent: 'root', start: 1, end: 5, kind: 'LLM', attributes: { 'llm.model_name': 'gpt-4o', 'llm.token_count.prompt': 1000, 'llm.token_count.completion': 500 } }
+    ]);
+    const view = show(trace);
+    const summary = view.node.querySelector<HTMLElement>('.nbtrace-summary')!;
+    expect(summary.textContent).toContain('cost: ≈$0.007500 (estimated)');
+    expect(summary.title).toMatch(/^estimated from list prices of \d{4}-\d{2}-\d{2} \(nbtrace price table\); the trace reported no cost$/);
+    view.select(spanHex('llm'));
+    const dd = Array.from(view.node.querySelectorAll('.nbtrace-facts dd')).find(d => d.textContent!.startsWith('≈'))!;
+    expect(dd.textContent).toBe('≈$0.007500 ($0.002500 in · $0.005000 out) · estimated');
+    expect((dd as HTMLElement).title).toContain('the span reported no cost');
     view.dispose();
   });
 });

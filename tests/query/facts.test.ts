@@ -65,7 +65,15 @@ describe('trace facts', () => {
     expect(matches(q("trace.text LIKE '%Oslo%' AND span.model = 'gpt-4o' AND tokens = 10"), f)).toBe(true);
     expect(matches(q('trace.execution_time_ms > 0'), f)).toBe(false);
     expect(matches(q('NOT trace.execution_time_ms > 0'), f)).toBe(false); // unknown, both ways
-    expect(Object.keys(f)).not.toContain('cost'); // none reported: absent, so IS NULL holds
-    expect(matches(q('cost IS NULL'), f)).toBe(true);
+    // None reported: estimated from gpt-4o's list price ($2.50 / $10 per 1M tokens).
+    expect(f.cost).toBeCloseTo((7 * 2.5 + 3 * 10) / 1e6, 12);
+    expect(matches(q('cost > 0 AND NOT cost IS NULL'), f)).toBe(true);
+    // An unknown model: no estimate, absent, so IS NULL holds.
+    const unknown = mlflowV3Trace([
+      mlflowV3Span({ id: 'AAAAAAAAAAM=', name: 'llm', attributes: { 'mlflow.llm.model': 'my-own-model', 'mlflow.chat.tokenUsage': { input_tokens: 7, output_tokens: 3 } } })
+    ]);
+    const g = traceFacts(parseOne(unknown));
+    expect(Object.keys(g)).not.toContain('cost');
+    expect(matches(q('cost IS NULL'), g)).toBe(true);
   });
 });

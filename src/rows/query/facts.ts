@@ -50,10 +50,17 @@ function scalar(v: unknown): FactValue | undefined {
 
 export function traceFacts(t: Trace): TraceFacts {
   const running = t.state === 'IN_PROGRESS';
-  const strings: Record<string, string> = {};
-  for (const [k, v] of Object.entries(t.metadata)) {
-    strings[k] = text(v);
-  }
+  // Tags and metadata as text are built on first read: a list of 10,000 traces sorts and filters on other fields.
+  let strings: Record<string, string> | undefined;
+  const texts = (): Record<string, string> => {
+    if (!strings) {
+      strings = {};
+      for (const k of Object.keys(t.metadata)) {
+        strings[k] = text(t.metadata[k]);
+      }
+    }
+    return strings;
+  };
   const feedback: Record<string, FactValue[]> = {};
   const expectation: Record<string, FactValue[]> = {};
   for (const a of t.assessments) {
@@ -63,7 +70,12 @@ export function traceFacts(t: Trace): TraceFacts {
       (into[a.name] ??= []).push(v);
     }
   }
-  const models = [...new Set(t.spans.map(s => s.model).filter((m): m is string => !!m))];
+  const models: string[] = [];
+  for (const s of t.spans) {
+    if (s.model && !models.includes(s.model)) {
+      models.push(s.model);
+    }
+  }
   const rootAttributes = t.roots.map(r => r.attributes);
   const spans = t.spans.map(spanFacts);
   const tok = t.tokens;
@@ -75,8 +87,12 @@ export function traceFacts(t: Trace): TraceFacts {
     status: t.state,
     span_count: t.spans.length,
     models,
-    tags: strings,
-    metadata: strings,
+    get tags() {
+      return texts();
+    },
+    get metadata() {
+      return texts();
+    },
     spans,
     feedback,
     expectation,
@@ -98,9 +114,10 @@ export function traceFacts(t: Trace): TraceFacts {
     session: firstText([t.metadata, ...rootAttributes], SESSION_KEYS),
     user: firstText([t.metadata, ...rootAttributes], USER_KEYS)
   };
-  for (const [k, v] of Object.entries(optional)) {
-    if (v !== undefined) {
-      Object.defineProperty(facts, k, { value: v, enumerable: true });
+  const into = facts as unknown as Record<string, unknown>;
+  for (const k of Object.keys(optional) as Array<keyof TraceFacts>) {
+    if (optional[k] !== undefined) {
+      into[k] = optional[k];
     }
   }
   return facts;
