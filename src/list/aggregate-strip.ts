@@ -10,7 +10,7 @@ import { el } from '../common/dom';
 import { Aggregates } from '../rows/list/aggregate';
 import { histogramBars, metricOf, modelBarWidths, modelMetric } from '../rows/list/chart-geometry';
 import { figures, histogramText, kindText, modelText } from '../rows/list/list-labels';
-import { formatCount, formatDuration, money } from '../rows/labels';
+import { ESTIMATE_MARK, formatCount, formatDuration, money } from '../rows/labels';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const HIST_W = 160;
@@ -78,7 +78,7 @@ function modelChart(a: Aggregates): HTMLElement | null {
     const bar = el('span', 'nbtrace-list-barfill');
     bar.style.width = `${widths[i].toFixed(1)}px`;
     track.appendChild(bar);
-    const value = el('span', 'nbtrace-list-barvalue', metric === 'cost' ? money(metricOf(m, 'cost')) : metric === 'tokens' ? `${formatCount(metricOf(m, 'tokens'))} tok` : `${formatCount(m.calls)} calls`);
+    const value = el('span', 'nbtrace-list-barvalue', metric === 'cost' ? `${m.estimated ? ESTIMATE_MARK : ''}${money(metricOf(m, 'cost'))}` : metric === 'tokens' ? `${formatCount(metricOf(m, 'tokens'))} tok` : `${formatCount(m.calls)} calls`);
     const readable = el('span', 'nbtrace-visually-hidden', modelText(m));
     name.setAttribute('aria-hidden', 'true');
     value.setAttribute('aria-hidden', 'true');

@@ -14,7 +14,7 @@ import { aggregate } from '../rows/list/aggregate';
 import { cellText, groupText, tokensTitle } from '../rows/list/list-labels';
 import { itemKey, ListItem, listItems } from '../rows/list/sessions';
 import { filterRows, ListColumn, ListColumnId, listColumns, ListRow, listRows, SortDirection, sortRows } from '../rows/list/trace-rows';
-import { formatCount } from '../rows/labels';
+import { costTitle, formatCount } from '../rows/labels';
 import { Query } from '../rows/query/parser';
 import { TraceViewOptions } from '../tree/trace-view';
 import { Grid, GridColumn } from '../eval/grid';
@@ -25,11 +25,11 @@ import { TracePanel } from './trace-panel';
 const WIDTHS: Record<ListColumnId, string> = {
   name: 'minmax(160px, 2.4fr)',
   status: '70px',
-  start: '148px',
-  latency: '76px',
+  start: '164px',
+  latency: '86px',
   spans: '58px',
   tokens: '74px',
-  cost: '82px',
+  cost: '96px',
   models: 'minmax(100px, 1.2fr)',
   session: 'minmax(90px, 1fr)',
   tags: 'minmax(90px, 1fr)',
@@ -231,7 +231,7 @@ export class TraceListView {
     cell.classList.remove('nbtrace-list-groupcell');
     const text = cellText(row, column);
     cell.textContent = column === 'name' && item.group ? `  ${text}` : text;
-    cell.title = column === 'tokens' ? tokensTitle(row) : column === 'name' ? `${text} (${row.entry.trace.id})${row.entry.hasSpans ? '' : ' — summary, without spans'}` : text;
+    cell.title = column === 'tokens' ? tokensTitle(row) : column === 'cost' && row.costEstimated ? `${text}: ${costTitle({ ...row.entry.trace.cost, estimated: true })}` : column === 'name' ? `${text} (${row.entry.trace.id})${row.entry.hasSpans ? '' : ' — summary, without spans'}` : text;
     if (column === 'status') {
       cell.dataset.status = row.facts.status;
     } else {

@@ -24,6 +24,8 @@ export interface ModelUse {
   output?: number;
   total?: number;
   cost?: number;
+  /** Some of the cost is estimated from tokens and list prices (none reported). */
+  estimated?: boolean;
 }
 
 /** One span type's share of a trace: spans, errors, their summed time, tokens and cost. */
@@ -89,13 +91,15 @@ function nonNegative(v: unknown): number | undefined {
   return n !== undefined && n >= 0 ? n : undefined;
 }
 
+/** `o` without its undefined fields (built anew: deleting fields would slow every later read). */
 function defined<T extends object>(o: T): T {
+  const out = {} as T;
   for (const k of Object.keys(o) as Array<keyof T>) {
-    if (o[k] === undefined) {
-      delete o[k];
+    if (o[k] !== undefined) {
+      out[k] = o[k];
     }
   }
-  return o;
+  return out;
 }
 
 /** `nbtrace.summary` metadata → SpanSummary (unreadable parts are left out). */
@@ -112,7 +116,8 @@ export function readSpanSummary(v: unknown): SpanSummary | undefined {
         input: nonNegative(m.input),
         output: nonNegative(m.output),
         total: nonNegative(m.total),
-        cost: nonNegative(m.cost)
+        cost: nonNegative(m.cost),
+        estimated: m.estimated === true ? true : undefined
       })
     ),
     kinds: uses(o.kinds, k =>
@@ -127,22 +132,53 @@ export function readSpanSummary(v: unknown): SpanSummary | undefined {
   };
 }
 
-/** A summary document made whole enough to parse: its info, no spans. */
-function summaryDoc(doc: unknown): unknown {
-  if (isObject(doc) && isObject(doc.info)) {
-    const data = isObject(doc.data) ? doc.data : {};
-    return Array.isArray(data.spans) ? doc : { ...doc, data: { ...data, spans: [] } };
+/** Metadata the reader must decode (token and cost roll-ups); other JSON text a summary keeps as text. */
+const DECODED_KEYS = new Set(['mlflow.trace.tokenUsage', 'mlflow.trace.cost', 'mlflow.traceName']);
+
+/**
+ * A summary document made whole enough to parse: its info, no spans. Its
+ * metadata values that are JSON text (the trace's inputs and outputs, cut)
+ * are held back and put in again as the text they are: a list of thousands
+ * of summaries filters on them as text, and decoding each would double its
+ * first paint.
+ */
+function summaryDoc(doc: unknown): { doc: unknown; held: Obj } {
+  const held: Obj = {};
+  let d = doc;
+  if (isObject(d) && !isObject(d.info) && !('data' in d) && ('trace_id' in d || 'request_id' in d)) {
+    d = { info: d };
   }
-  return isObject(doc) && !('data' in doc) && ('trace_id' in doc || 'request_id' in doc) ? { info: doc, data: { spans: [] } } : doc;
+  if (!isObject(d) || !isObject(d.info)) {
+    return { doc: d, held };
+  }
+  let info = d.info;
+  const key = isObject(info.trace_metadata) ? 'trace_metadata' : isObject(info.request_metadata) ? 'request_metadata' : undefined;
+  if (key) {
+    const meta = info[key] as Obj;
+    const light: Obj = {};
+    for (const k of Object.keys(meta)) {
+      const v = meta[k];
+      if (typeof v === 'string' && (v.startsWith('{') || v.startsWith('[') || v.startsWith('"')) && !DECODED_KEYS.has(k)) {
+        held[k] = v;
+      } else {
+        light[k] = v;
+      }
+    }
+    info = { ...info, [key]: light };
+  }
+  const data = isObject(d.data) ? d.data : {};
+  return { doc: { ...d, info, data: Array.isArray(data.spans) ? data : { ...data, spans: [] } }, held };
 }
 
 function readSummary(doc: unknown, index: number, warnings: string[]): ListEntry | undefined {
-  const r = parsePayload(summaryDoc(doc));
+  const { doc: whole, held } = summaryDoc(doc);
+  const r = parsePayload(whole);
   if (!r.ok || r.traces.length === 0) {
     warnings.push(`Summary #${index + 1} was skipped: ${r.ok ? 'it names no trace' : r.error}`);
     return undefined;
   }
   const trace = r.traces[0];
+  Object.assign(trace.metadata, held);
   // A summary has no spans to time: its info says how long it took.
   const ms = num(trace.metadata['info.execution_duration_ms']);
   if (ms !== undefined && ms >= 0) {

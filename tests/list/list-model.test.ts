@@ -97,7 +97,7 @@ describe('the rows', () => {
   it('count tokens once per model, and only the columns some row has', () => {
     const [row] = rowsOf([agent('a', 100, { model: 'gpt-4o', input: 300, output: 50 })]);
     expect(row.facts.models).toEqual(['gpt-4o']);
-    expect(row.usage.models['gpt-4o']).toEqual({ calls: 1, input: 300, output: 50, total: 350 });
+    expect(row.usage.models['gpt-4o']).toEqual({ calls: 1, input: 300, output: 50, total: 350, cost: 0.00125, estimated: true }); // 300 × $2.50 + 50 × $10 per 1M
     expect(row.usage.kinds.TOOL).toEqual({ count: 1, errors: 0, ms: 49 });
     expect(row.inputTokens).toBe(300);
     expect(row.facts.tokens).toBe(350);
@@ -213,5 +213,21 @@ describe('aggregates', () => {
     expect(bins[bins.length - 1].count).toBe(2); // 99 and 100 (the last bin holds its upper edge)
     expect(histogram([7, 7])).toEqual([{ x0: 7, x1: 7, count: 2 }]);
     expect(histogram([])).toEqual([]);
+  });
+});
+
+describe('estimated costs in the list', () => {
+  it('mark a row, a model and the total whose cost is estimated; a reported cost is not', () => {
+    const rows = rowsOf([agent('a', 100, { model: 'gpt-4o', input: 1000, output: 100 }), agent('b', 100)]);
+    expect(rows[0].costEstimated).toBe(true);
+    expect(rows[0].facts.cost).toBeCloseTo(0.0035, 12); // 1000 × $2.50 + 100 × $10 per 1M
+    expect(rows[1].costEstimated).toBe(false);
+    const a = aggregate(rows);
+    expect(a.costEstimated).toBe(true);
+    expect(a.byModel[0]).toMatchObject({ model: 'gpt-4o', estimated: true });
+    const reported = rowsOf([otlpDoc([{ id: 'r', start: 0, end: 5, kind: 'LLM', attributes: { 'llm.model_name': 'gpt-4o', 'llm.token_count.prompt': 1000, 'llm.cost.total': 0.5 } }], 'rep')]);
+    expect(reported[0].costEstimated).toBe(false);
+    expect(reported[0].facts.cost).toBe(0.5);
+    expect(aggregate(reported).costEstimated).toBe(false);
   });
 });

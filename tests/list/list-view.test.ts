@@ -62,9 +62,13 @@ describe('the trace list view', () => {
     const grid = r.node.querySelector('[role="grid"]')!;
     expect(grid.getAttribute('aria-rowcount')).toBe('5');
     const headers = Array.from(grid.querySelectorAll('[role="columnheader"]')).map(h => h.textContent!.replace(/[▲▼]/g, '').trim());
-    expect(headers).toEqual(['Trace', 'Status', 'Started', 'Latency', 'Spans', 'Tokens', 'Models']);
+    expect(headers).toEqual(['Trace', 'Status', 'Started', 'Latency', 'Spans', 'Tokens', 'Cost', 'Models']); // cost: estimated from gpt-4o's tokens
     expect(names(r)).toEqual(['agent-a', 'agent-b', 'agent-c', 'agent-d']);
     expect(r.node.querySelector('.nbtrace-list-header .nbtrace-title')!.textContent).toBe('4 traces');
+    const cost = r.node.querySelector<HTMLElement>('.nbtrace-grid-body [role="row"] [data-col="cost"]')!;
+    expect(cost.textContent).toMatch(/^≈\$0\.00/); // agent-a: 1,990 in + 10 out at gpt-4o's list prices
+    expect(cost.title).toMatch(/estimated from list prices of \d{4}-\d\d-\d\d/);
+    expect(figure(r, 'cost')).toMatch(/^≈\$/);
     r.dispose();
   });
 

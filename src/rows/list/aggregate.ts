@@ -26,6 +26,8 @@ export interface ModelTotals {
   output?: number;
   total?: number;
   cost?: number;
+  /** Some of its cost is estimated. */
+  estimated?: boolean;
 }
 
 export interface KindTotals {
@@ -55,6 +57,8 @@ export interface Aggregates {
   latency?: Percentiles;
   tokens: { input?: number; output?: number; total?: number };
   cost?: number;
+  /** Some of the cost is estimated from tokens and list prices. */
+  costEstimated: boolean;
   byModel: ModelTotals[];
   byKind: KindTotals[];
   histogram: Bin[];
@@ -130,6 +134,7 @@ export function aggregate(rows: readonly ListRow[]): Aggregates {
   const latencies: number[] = [];
   const tokens: Aggregates['tokens'] = {};
   let cost: number | undefined;
+  let costEstimated = false;
   const models = new Map<string, ModelTotals>();
   const kinds = new Map<string, KindTotals>();
   for (const r of rows) {
@@ -143,6 +148,7 @@ export function aggregate(rows: readonly ListRow[]): Aggregates {
     tokens.output = plus(tokens.output, r.outputTokens);
     tokens.total = plus(tokens.total, f.tokens);
     cost = plus(cost, f.cost);
+    costEstimated ||= f.cost !== undefined && r.costEstimated;
     for (const [name, use] of Object.entries(r.usage.models)) {
       let m = models.get(name);
       if (!m) {
@@ -154,6 +160,9 @@ export function aggregate(rows: readonly ListRow[]): Aggregates {
       m.output = plus(m.output, use.output);
       m.total = plus(m.total, use.total);
       m.cost = plus(m.cost, use.cost);
+      if (use.estimated && use.cost !== undefined) {
+        m.estimated = true;
+      }
     }
     for (const [name, use] of Object.entries(r.usage.kinds)) {
       let k = kinds.get(name);
@@ -177,6 +186,7 @@ export function aggregate(rows: readonly ListRow[]): Aggregates {
     latency: percentiles(latencies),
     tokens,
     cost,
+    costEstimated,
     byModel,
     byKind,
     histogram: histogram(latencies)

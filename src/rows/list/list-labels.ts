@@ -2,7 +2,10 @@
  * The trace list's text: each cell, the aggregate strip's figures, the
  * charts' text alternatives and the group headers. Pure.
  */
-import { formatCount, formatDuration, money } from '../labels';
+import { ESTIMATE_MARK, formatCount, formatDuration, money } from '../labels';
+
+/** Why a list's cost carries ≈. */
+export const ESTIMATED_WHY = 'traces that reported no cost are priced from their tokens at list prices (nbtrace price table; nbtrace.configure(prices=…) overrides)';
 import { Aggregates, Bin, KindTotals, ModelTotals } from './aggregate';
 import { SessionGroup } from './sessions';
 import { ListColumnId, ListRow, userTags } from './trace-rows';
@@ -61,7 +64,7 @@ export function cellText(r: ListRow, column: ListColumnId): string {
     case 'tokens':
       return tokensCell(r);
     case 'cost':
-      return f.cost === undefined ? '' : money(f.cost);
+      return f.cost === undefined ? '' : `${r.costEstimated ? ESTIMATE_MARK : ''}${money(f.cost)}`;
     case 'models':
       return f.models.join(', ');
     case 'session':
@@ -103,7 +106,11 @@ export function figures(a: Aggregates): Figure[] {
     out.push({ label: 'tokens', value: formatCount(a.tokens.total), title: parts.join(' · ') || undefined });
   }
   if (a.cost !== undefined) {
-    out.push({ label: 'cost', value: money(a.cost) });
+    out.push({
+      label: 'cost',
+      value: `${a.costEstimated ? ESTIMATE_MARK : ''}${money(a.cost)}`,
+      title: a.costEstimated ? `Partly estimated: ${ESTIMATED_WHY}` : undefined
+    });
   }
   return out;
 }
@@ -115,7 +122,7 @@ export function modelText(m: ModelTotals): string {
     parts.push(`${formatCount(m.total)} tokens`);
   }
   if (m.cost !== undefined) {
-    parts.push(money(m.cost));
+    parts.push(m.estimated ? `${ESTIMATE_MARK}${money(m.cost)} (estimated)` : money(m.cost));
   }
   return `${m.model}: ${parts.join(' · ')}`;
 }

@@ -18,6 +18,8 @@ export interface ListRow {
   entry: ListEntry;
   facts: TraceFacts;
   usage: TraceUsage;
+  /** Its cost is (partly) estimated from tokens and list prices, not reported. */
+  costEstimated: boolean;
   /** Input / output tokens, when the trace says. */
   inputTokens?: number;
   outputTokens?: number;
@@ -64,10 +66,12 @@ export function listRow(entry: ListEntry, index: number): ListRow {
     facts.span_count = entry.summary?.spans ?? 0;
     facts.models = Object.keys(usage.models).filter(m => m !== NO_MODEL);
   }
+  let costEstimated = entry.hasSpans && trace.cost?.estimated === true;
   if (facts.cost === undefined) {
+    costEstimated = Object.values(usage.models).some(m => m.cost !== undefined && m.estimated === true);
     const costs = Object.values(usage.models).map(m => m.cost).filter((c): c is number => c !== undefined);
     if (costs.length > 0) {
-      Object.defineProperty(facts, 'cost', { value: costs.reduce((a, b) => a + b, 0), enumerable: true });
+      facts.cost = costs.reduce((a, b) => a + b, 0);
     }
   }
   let input = trace.tokens?.input;
@@ -79,9 +83,9 @@ export function listRow(entry: ListEntry, index: number): ListRow {
     }
   }
   if (facts.tokens === undefined && (input !== undefined || output !== undefined)) {
-    Object.defineProperty(facts, 'tokens', { value: (input ?? 0) + (output ?? 0), enumerable: true });
+    facts.tokens = (input ?? 0) + (output ?? 0);
   }
-  return { key: trace.id || `#${index}`, entry, facts, usage, inputTokens: input, outputTokens: output, scores: trace.assessments };
+  return { key: trace.id || `#${index}`, entry, facts, usage, costEstimated, inputTokens: input, outputTokens: output, scores: trace.assessments };
 }
 
 export function listRows(entries: readonly ListEntry[]): ListRow[] {

@@ -84,6 +84,9 @@ export function traceUsage(trace: Trace): TraceUsage {
       }
       if (ownCost) {
         add(u, 'cost', totalOf(s.cost));
+        if (s.cost!.estimated) {
+          use.estimated = true;
+        }
       }
     }
   }
