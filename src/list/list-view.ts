@@ -97,7 +97,7 @@ export class TraceListView {
     this._title.textContent = list.title ?? `${formatCount(this._rows.length)} trace${this._rows.length === 1 ? '' : 's'}`;
     const notes: string[] = [];
     if (summaries > 0) {
-      notes.push(`${formatCount(summaries)} kept as summaries without spans (span.* conditions cannot match them)`);
+      notes.push(`${formatCount(summaries)} kept as summaries without spans (span conditions match their span names, types, statuses and models, not span content)`);
     }
     if (list.omitted > 0) {
       notes.push(`${formatCount(list.omitted)} more left out of this output (nbtrace.search_traces() or last_traces() has them)`);

@@ -37,11 +37,33 @@ export interface KindUse {
   cost?: number;
 }
 
+/** One distinct (name, type, status, model) among a summary's spans. */
+export interface SeenSpan {
+  name: string;
+  type: string;
+  status: string;
+  model?: string;
+}
+
 /** What a summary says about the spans it does not carry. */
 export interface SpanSummary {
   spans?: number;
   models: Record<string, ModelUse>;
   kinds: Record<string, KindUse>;
+  /** Its spans' distinct names, types, statuses and models (up to a bound), so span conditions can match it. */
+  seen: SeenSpan[];
+}
+
+function readSeen(v: unknown): SeenSpan[] {
+  const out: SeenSpan[] = [];
+  if (Array.isArray(v)) {
+    for (const x of v.slice(0, 1000)) {
+      if (Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'string') {
+        out.push(typeof x[3] === 'string' ? { name: x[0], type: x[1], status: x[2], model: x[3] } : { name: x[0], type: x[1], status: x[2] });
+      }
+    }
+  }
+  return out;
 }
 
 export interface ListEntry {
@@ -128,7 +150,8 @@ export function readSpanSummary(v: unknown): SpanSummary | undefined {
         tokens: nonNegative(k.tokens),
         cost: nonNegative(k.cost)
       })
-    )
+    ),
+    seen: readSeen(o.seen)
   };
 }
 

@@ -50,7 +50,13 @@ describe('the trace list payload', () => {
         execution_duration_ms: 2500,
         state: 'ERROR',
         trace_metadata: {
-          'nbtrace.summary': JSON.stringify({ spans: 7, models: { 'gpt-4o': { calls: 2, input: 100, output: 20, total: 120, cost: 0.5 } }, kinds: { LLM: { count: 2, errors: 1, ms: 900 } } })
+          'nbtrace.summary': JSON.stringify({
+            spans: 7,
+            models: { 'gpt-4o': { calls: 2, input: 100, output: 20, total: 120, cost: 0.5 } },
+            kinds: { LLM: { count: 2, errors: 1, ms: 900 } },
+            seen: [['agent', 'AGENT', 'ERROR'], ['chat', 'LLM', 'OK', 'gpt-4o'], ['bad', 3]]
+          }),
+          'mlflow.traceInputs': '{"question": "Paris?"}'
         }
       }
     };
@@ -71,6 +77,11 @@ describe('the trace list payload', () => {
     expect(row.facts.tokens).toBe(120);
     expect(row.facts.cost).toBe(0.5);
     expect(row.facts.status).toBe('ERROR');
+    // span conditions match what the summary kept of its spans; its JSON metadata stays text
+    expect(filterRows([row], parseQuery("span.name = 'chat' AND span.type = 'LLM' AND span.model = 'gpt-4o'"))).toHaveLength(1);
+    expect(filterRows([row], parseQuery("span.name = 'bad'"))).toHaveLength(0);
+    expect(row.facts.metadata['mlflow.traceInputs']).toBe('{"question": "Paris?"}');
+    expect(filterRows([row], parseQuery("metadata.`mlflow.traceInputs` LIKE '%Paris%'"))).toHaveLength(1);
   });
 
   it('reads any trace payload as the list, and says what it skipped', () => {

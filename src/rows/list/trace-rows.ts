@@ -2,8 +2,9 @@
  * The trace list's rows: one per trace, with the facts the query language
  * reads (rows/query/facts.ts), what it used by model and span type, and the
  * columns' sort. A summary (a trace without its spans) takes its span count
- * and models from its `nbtrace.summary` metadata; `span.*` conditions cannot
- * match it (it has no spans to match). Pure.
+ * and models from its `nbtrace.summary` metadata, and span conditions match
+ * the distinct span names, types, statuses and models it kept (not span
+ * content, which it does not carry). Pure.
  */
 import { ListEntry } from '../../model/trace-list';
 import { Assessment } from '../../model/types';
@@ -64,6 +65,8 @@ export function listRow(entry: ListEntry, index: number): ListRow {
   const usage = entryUsage(entry);
   if (!entry.hasSpans) {
     facts.span_count = entry.summary?.spans ?? 0;
+    // Span conditions match a summary on what it kept of its spans (not their content).
+    facts.spans = (entry.summary?.seen ?? []).map(s => ({ ...s, content: '' }));
     facts.models = Object.keys(usage.models).filter(m => m !== NO_MODEL);
   }
   let costEstimated = entry.hasSpans && trace.cost?.estimated === true;
