@@ -13,9 +13,11 @@
  * parsePayload reads (a list of traces, JSON Lines) is read as `traces`.
  */
 import { parsePayload } from './parse';
-import { Trace } from './types';
+import { Trace, TraceState } from './types';
 import { isObject, num, Obj } from './util';
 import { decodeJson } from './attributes';
+import { costFromObject } from './cost';
+import { usageFromObject } from './tokens';
 
 /** One model's use in a trace: calls and the tokens and cost they reported. */
 export interface ModelUse {
@@ -113,16 +115,19 @@ function nonNegative(v: unknown): number | undefined {
   return n !== undefined && n >= 0 ? n : undefined;
 }
 
-/** `o` without its undefined fields (built anew: deleting fields would slow every later read). */
-function defined<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const k of Object.keys(o) as Array<keyof T>) {
-    if (o[k] !== undefined) {
-      out[k] = o[k];
+/** Copy the non-negative numbers of `from` named in `keys` onto `into`. */
+function numbers<T extends object>(into: T, from: Obj, keys: readonly string[]): T {
+  for (const k of keys) {
+    const v = nonNegative(from[k]);
+    if (v !== undefined) {
+      (into as Record<string, unknown>)[k] = v;
     }
   }
-  return out;
+  return into;
 }
+
+const MODEL_FIELDS = ['input', 'output', 'total', 'cost'];
+const KIND_FIELDS = ['tokens', 'cost'];
 
 /** `nbtrace.summary` metadata → SpanSummary (unreadable parts are left out). */
 export function readSpanSummary(v: unknown): SpanSummary | undefined {
@@ -132,25 +137,14 @@ export function readSpanSummary(v: unknown): SpanSummary | undefined {
   }
   return {
     spans: nonNegative(o.spans),
-    models: uses(o.models, m =>
-      defined({
-        calls: nonNegative(m.calls) ?? 0,
-        input: nonNegative(m.input),
-        output: nonNegative(m.output),
-        total: nonNegative(m.total),
-        cost: nonNegative(m.cost),
-        estimated: m.estimated === true ? true : undefined
-      })
-    ),
-    kinds: uses(o.kinds, k =>
-      defined({
-        count: nonNegative(k.count) ?? 0,
-        errors: nonNegative(k.errors) ?? 0,
-        ms: nonNegative(k.ms) ?? 0,
-        tokens: nonNegative(k.tokens),
-        cost: nonNegative(k.cost)
-      })
-    ),
+    models: uses(o.models, m => {
+      const use: ModelUse = numbers({ calls: nonNegative(m.calls) ?? 0 }, m, MODEL_FIELDS);
+      if (m.estimated === true) {
+        use.estimated = true;
+      }
+      return use;
+    }),
+    kinds: uses(o.kinds, k => numbers({ count: nonNegative(k.count) ?? 0, errors: nonNegative(k.errors) ?? 0, ms: nonNegative(k.ms) ?? 0 }, k, KIND_FIELDS)),
     seen: readSeen(o.seen)
   };
 }
@@ -193,7 +187,73 @@ function summaryDoc(doc: unknown): { doc: unknown; held: Obj } {
   return { doc: { ...d, info, data: Array.isArray(data.spans) ? data : { ...data, spans: [] } }, held };
 }
 
+const STATES: Record<string, TraceState> = { OK: 'OK', ERROR: 'ERROR', IN_PROGRESS: 'IN_PROGRESS' };
+
+/**
+ * The summary of nbtrace's own making (an MLflow v3 info of text values, no
+ * spans, no assessments) read directly: what parsePayload would make of it,
+ * without the work a trace with spans needs, since a list holds thousands.
+ * Anything else: undefined (parsePayload reads it). tests/list/ holds the two
+ * to the same result.
+ */
+export function quickSummaryTrace(doc: unknown): Trace | undefined {
+  if (!isObject(doc) || !isObject(doc.info) || ('data' in doc && !(isObject(doc.data) && Array.isArray(doc.data.spans) && doc.data.spans.length === 0))) {
+    return undefined;
+  }
+  const info = doc.info;
+  const meta = info.trace_metadata ?? {};
+  const tags = info.tags ?? {};
+  const state = typeof info.state === 'string' ? STATES[info.state] : undefined;
+  if (
+    typeof info.trace_id !== 'string' || !info.trace_id || !state || 'request_id' in info || 'request_metadata' in info ||
+    info.assessments !== undefined || 'experiment_id' in info || 'trace_location' in info || 'timestamp_ms' in info ||
+    typeof info.request_time !== 'string' || !isObject(meta) || !isObject(tags)
+  ) {
+    return undefined;
+  }
+  const metadata: Obj = {};
+  for (const map of [meta, tags]) {
+    for (const k of Object.keys(map)) {
+      const v = map[k];
+      if (typeof v !== 'string' || k === '__proto__') {
+        return undefined;
+      }
+      metadata[k] = DECODED_KEYS.has(k) ? decodeJson(v) : v;
+    }
+  }
+  if (num(metadata['nbtrace.droppedSpans']) || num(metadata['nbtrace.droppedEvents'])) {
+    return undefined; // its warnings are the reader's to word
+  }
+  const ms = num(info.execution_duration_ms);
+  metadata['info.request_time'] = info.request_time;
+  if (ms !== undefined) {
+    metadata['info.execution_duration_ms'] = ms;
+  }
+  const start = Date.parse(info.request_time);
+  const name = metadata['mlflow.traceName'];
+  return {
+    id: info.trace_id,
+    format: 'mlflow-v3',
+    name: typeof name === 'string' && name !== '' ? name : info.trace_id,
+    state,
+    startEpochMs: Number.isFinite(start) ? start : undefined,
+    duration: 0,
+    roots: [],
+    spans: [],
+    byId: new Map(),
+    tokens: usageFromObject(metadata['mlflow.trace.tokenUsage']),
+    cost: costFromObject(metadata['mlflow.trace.cost']),
+    metadata,
+    assessments: [],
+    warnings: []
+  };
+}
+
 function readSummary(doc: unknown, index: number, warnings: string[]): ListEntry | undefined {
+  const quick = quickSummaryTrace(doc);
+  if (quick) {
+    return summaryEntry(quick, doc);
+  }
   const { doc: whole, held } = summaryDoc(doc);
   const r = parsePayload(whole);
   if (!r.ok || r.traces.length === 0) {
@@ -202,12 +262,16 @@ function readSummary(doc: unknown, index: number, warnings: string[]): ListEntry
   }
   const trace = r.traces[0];
   Object.assign(trace.metadata, held);
+  trace.warnings = trace.warnings.filter(w => !w.startsWith('This trace has no spans'));
+  return summaryEntry(trace, doc);
+}
+
+function summaryEntry(trace: Trace, doc: unknown): ListEntry {
   // A summary has no spans to time: its info says how long it took.
   const ms = num(trace.metadata['info.execution_duration_ms']);
   if (ms !== undefined && ms >= 0) {
     trace.duration = ms;
   }
-  trace.warnings = trace.warnings.filter(w => !w.startsWith('This trace has no spans'));
   return { trace, source: doc, hasSpans: trace.spans.length > 0, summary: readSpanSummary(trace.metadata[SUMMARY_KEY]) };
 }
 
