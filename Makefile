@@ -103,6 +103,7 @@ distclean: clean
 bench: $(INSTALL_STAMP) $(UI_NODE_STAMP) chromium
 	node bench/run.js
 	node bench/eval.js
+	node bench/list.js
 	$(VENV)/bin/python bench/python/overhead.py
 	$(VENV)/bin/python bench/python/eval_overhead.py > /dev/null
-	@cat bench/results/latest.md bench/results/eval.md bench/results/python.md bench/results/eval-python.md
+	@cat bench/results/latest.md bench/results/eval.md bench/results/list.md bench/results/python.md bench/results/eval-python.md

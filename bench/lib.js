@@ -29,7 +29,7 @@ const OUT_DIR = path.join(__dirname, 'results');
  * them. Plain ES2020, no imports: the parts in bench/page/ are joined, in this
  * order, into one function scope.
  */
-const PAGE_PARTS = ['payloads.js', 'harness.js', 'measures.js', 'scenarios.js', 'live.js', 'eval.js'];
+const PAGE_PARTS = ['payloads.js', 'harness.js', 'measures.js', 'scenarios.js', 'live.js', 'eval.js', 'list.js'];
 const PAGE_JS = [
   '(() => {',
   "  'use strict';",

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+/**
+ * nbtrace trace-list benchmark: a list of N traces made by the real nbtrace
+ * (bench/python/list_payload.py, the output `nbtrace.show(traces)` makes:
+ * whole traces up to its 2 MB bound, the rest as summaries), rendered by the
+ * built extension in a real JupyterLab in headless system Chromium, side by
+ * side with JupyterLab's own JSON renderer on the same data and with the
+ * browser's JSON.parse of the payload text. Writes bench/results/list.{json,md}.
+ *
+ *   node bench/list.js              # ~2 min on 2 cores
+ *   node bench/list.js --quick      # 2 runs per case (smoke test)
+ *   node bench/list.js --traces N   # another size (default 10000)
+ *
+ * Environment: as bench/run.js (NBTRACE_BENCH_PORT, NBTRACE_CHROMIUM, NBTRACE_BENCH_URL).
+ * Nothing here asserts a time: this is a report. Targets (issue 16): first
+ * paint of 10,000 traces ≤ 150 ms, filter ≤ 50 ms per keystroke.
+ */
+'use strict';
+
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { ROOT, OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, median, p95, startServer, stopServer, Lab } = require('./lib');
+
+const QUICK = process.argv.includes('--quick');
+const AT = process.argv.indexOf('--traces');
+const TRACES = (AT > 0 && Number(process.argv[AT + 1])) || 10000;
+const RUNS = QUICK ? 2 : 7;
+const LIST = 'application/vnd.nbtrace.traces+json';
+const JSON_MIME = 'application/json';
+/** Queries typed key by key: MLflow's syntax, and what MLflow lacks (OR, tokens, model). */
+const QUERIES = ["trace.status = 'ERROR' OR tokens > 1000", "span.type = 'TOOL' AND model LIKE 'gpt%'"];
+
+function log(msg) {
+  console.log(`[bench list ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+}
+
+function makePayload() {
+  const out = path.join(os.tmpdir(), `nbtrace-list-payload-${process.pid}.json`);
+  const py = path.join(ROOT, '.venv', 'bin', 'python');
+  const made = JSON.parse(execFileSync(py, [path.join(__dirname, 'python', 'list_payload.py'), String(TRACES), out], { encoding: 'utf-8' }));
+  const text = fs.readFileSync(out, 'utf-8');
+  fs.unlinkSync(out);
+  return { made, text };
+}
+
+async function runs(lab, ensure, fn, args, n = RUNS, timeoutS = 60) {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    await ensure();
+    const r = await lab.call(fn, args, timeoutS);
+    if (r && (r.timedOut || r.error)) {
+      return { samples, failed: r.timedOut ? `> ${timeoutS} s (timed out)` : `error: ${r.error}` };
+    }
+    samples.push(r);
+  }
+  return { samples };
+}
+
+async function main() {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const started = Date.now();
+  log(`recording ${TRACES} traces with nbtrace`);
+  const { made, text } = makePayload();
+  const server = await startServer();
+  process.on('exit', () => stopServer(server));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  const lab = new Lab(browser);
+  const load = async () => lab.page.evaluate(t => window.nbBench.listPrepare(t), text);
+  const r = { meta: { date: new Date().toISOString(), made, runs: RUNS, cores: os.cpus().length }, cases: {} };
+  try {
+    await lab.open();
+    await load();
+    const ensure = async () => {
+      if (!(await lab.page.evaluate(() => !!(window.nbBench.state && window.nbBench.state.list)))) {
+        await load(); // the page was reopened after a timeout or an error
+      }
+    };
+    for (const mime of [LIST, JSON_MIME]) {
+      await ensure();
+      await lab.call('listFirstPaint', [mime], 60); // warm-up: compiles the code paths
+    }
+    const plan = [
+      ['parse', 'listParse', []],
+      ['paint nbtrace', 'listFirstPaint', [LIST]],
+      ['paint json', 'listFirstPaint', [JSON_MIME]],
+      ...QUERIES.map((q, i) => [`type ${i}`, 'listType', [q], QUICK ? 1 : 3]),
+      ['sort', 'listSort', []],
+      ['open', 'listOpen', []]
+    ];
+    for (const [name, fn, args, n] of plan) {
+      log(name);
+      r.cases[name] = await runs(lab, ensure, fn, args, n ?? RUNS);
+    }
+  } finally {
+    await lab.close();
+    await browser.close();
+    stopServer(server);
+  }
+  r.meta.seconds = Math.round((Date.now() - started) / 1000);
+  fs.writeFileSync(path.join(OUT_DIR, 'list.json'), JSON.stringify(r, null, 1));
+  fs.writeFileSync(path.join(OUT_DIR, 'list.md'), report(r));
+  log(`wrote bench/results/list.md (${r.meta.seconds} s)`);
+}
+
+// ---------------------------------------------------------------- report
+const fmt = x => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
+
+function stat(c, pick) {
+  if (!c || !c.samples.length) {
+    return { p50: NaN, p95: NaN, note: c && c.failed ? c.failed : 'no samples' };
+  }
+  const xs = c.samples.flatMap(s => [].concat(pick(s)));
+  return { p50: median(xs), p95: p95(xs), n: xs.length, note: c.failed || '' };
+}
+
+function report(r) {
+  const m = r.meta.made;
+  const L = [];
+  L.push('# nbtrace trace list benchmark');
+  L.push('');
+  L.push(
+    `Generated by \`bench/list.js\` on ${r.meta.date.slice(0, 19).replace('T', ' ')} — ${r.meta.cores} cores, headless Chromium, ` +
+      `${r.meta.runs} runs per case (median, p95). The payload: ${m.traces.toLocaleString('en-US')} traces recorded by nbtrace ` +
+      `(\`bench/python/list_payload.py\`: 4 spans each, 4 models, one in 9 failing) in one list output as \`nbtrace.show(traces)\` makes it — ` +
+      `${m.whole.toLocaleString('en-US')} whole traces (its 2 MB bound) and ${m.summaries.toLocaleString('en-US')} summaries, ${(m.bytes / 1e6).toFixed(1)} MB of JSON. ` +
+      'Baselines, in the same page: `JSON.parse` of the payload text (the browser already did this once when the output arrived) and ' +
+      'JupyterLab\'s own JSON renderer (`application/json`) given the same data. Times are to the second animation frame. ' +
+      'Targets: first paint ≤ 150 ms, filter ≤ 50 ms per keystroke.'
+  );
+  L.push('');
+  L.push('| case | nbtrace p50 (ms) | p95 | baseline p50 (ms) | ratio | notes |');
+  L.push('|---|---:|---:|---:|---:|---|');
+  const s0 = (name, pick) => (r.cases[name] && r.cases[name].samples[0] ? pick(r.cases[name].samples[0]) : '–');
+  const paint = stat(r.cases['paint nbtrace'], s => s.paint);
+  const json = stat(r.cases['paint json'], s => s.paint);
+  const parse = stat(r.cases.parse, s => s.paint);
+  L.push(`| first paint of the list | **${fmt(paint.p50)}** | ${fmt(paint.p95)} | ${fmt(json.p50)} (JSON renderer) | ${fmt(paint.p50 / json.p50)}× | ${s0('paint nbtrace', s => s.rows)} grid rows in the DOM (virtualized) ${[paint.note, json.note].filter(Boolean).join('; ')} |`);
+  L.push(`| – against JSON.parse of its text | | | ${fmt(parse.p50)} (JSON.parse) | ${fmt(paint.p50 / parse.p50)}× | the browser's parse of the output |`);
+  QUERIES.forEach((q, i) => {
+    const k = stat(r.cases[`type ${i}`], s => s.keys);
+    const worst = stat(r.cases[`type ${i}`], s => s.max);
+    L.push(`| typing \`${q}\`, per keystroke | **${fmt(k.p50)}** | ${fmt(k.p95)} (worst ${fmt(worst.p50)}) | – | – | ${s0(`type ${i}`, s => `${s.shown.toLocaleString('en-US')} of ${s.of.toLocaleString('en-US')} traces left`)}; debounce taken out ${k.note} |`);
+  });
+  const sort = stat(r.cases.sort, s => s.paint);
+  L.push(`| sort by Latency (header click) | **${fmt(sort.p50)}** | ${fmt(sort.p95)} | – | – | ${sort.note} |`);
+  const open = stat(r.cases.open, s => s.paint);
+  L.push(`| open a row: its full trace view under the list | **${fmt(open.p50)}** | ${fmt(open.p95)} | – | – | ${open.note} |`);
+  L.push('');
+  L.push('Raw samples: `bench/results/list.json`. Reproduce: `make bench` (or `node bench/list.js`).');
+  L.push('');
+  return L.join('\n');
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
