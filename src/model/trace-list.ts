@@ -131,7 +131,14 @@ const KIND_FIELDS = ['tokens', 'cost'];
 
 /** `nbtrace.summary` metadata → SpanSummary (unreadable parts are left out). */
 export function readSpanSummary(v: unknown): SpanSummary | undefined {
-  const o = decodeJson(v);
+  let o = v;
+  if (typeof v === 'string') {
+    try {
+      o = JSON.parse(v); // each summary's text is its own: no cache to look up
+    } catch {
+      return undefined;
+    }
+  }
   if (!isObject(o)) {
     return undefined;
   }

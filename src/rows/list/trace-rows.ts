@@ -48,13 +48,22 @@ const ALL_COLUMNS: ListColumn[] = [
   { id: 'scores', label: 'Scores' }
 ];
 
-/** Tags worth a column: not the ones every trace of a producer carries. */
+const PRODUCER_KEYS = /^(mlflow\.|info\.|data\.|nbtrace\.|otel\.|service\.|telemetry\.|process\.|host\.|os\.|resource\.|scope\.)/;
+const tagMemo = new WeakMap<ListRow, [string, string][]>();
+
+/** Tags worth a column: not the ones every trace of a producer carries (computed once per row). */
 export function userTags(row: ListRow): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [k, v] of Object.entries(row.entry.trace.metadata)) {
-    if (!/^(mlflow\.|info\.|data\.|nbtrace\.|otel\.|service\.|telemetry\.|process\.|host\.|os\.|resource\.|scope\.)/.test(k) && typeof v !== 'object') {
-      out.push([k, String(v)]);
+  let out = tagMemo.get(row);
+  if (!out) {
+    out = [];
+    const m = row.entry.trace.metadata;
+    for (const k of Object.keys(m)) {
+      const v = m[k];
+      if (typeof v !== 'object' && !PRODUCER_KEYS.test(k)) {
+        out.push([k, String(v)]);
+      }
     }
+    tagMemo.set(row, out);
   }
   return out;
 }
