@@ -6,13 +6,16 @@ A leaf: it imports nothing of nbtrace, so every layer may read it. A change is
 validated whole before anything changes (a bad value raises ``ValueError`` naming
 ``nbtrace.configure`` and leaves every setting as it was); then each subscriber
 applies its part, on the caller's thread: the process-wide collector (traces
-kept, spans per trace), the serializer (characters per value), spans (events per
-span) and the notebook display (on/off, live, update interval, traces per cell).
+kept, spans per trace, the default session), the serializer (characters per value),
+spans (events per span), the notebook display (on/off, live, update interval, traces
+per cell) and the store writer (``store``: where finished traces are written).
 Bundles read ``html_summary`` when they are built. Subscribers must not raise.
 """
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import threading
 from typing import Any, Callable
 
@@ -45,6 +48,12 @@ class Settings:
     max_spans_per_trace: int = 10_000
     #: Events recorded per span; later ones are only counted.
     max_events_per_span: int = 1_000
+    #: Where finished traces are stored (``"sqlite:///<absolute path>"``, ``"jsonl:///<absolute folder>"``), or None.
+    store: str | None = None
+    #: The session (``mlflow.trace.session`` metadata) of traces started outside ``nbtrace.session()``, or None.
+    session: str | None = None
+    #: The user's price overrides (``nbtrace._documents.prices.normalize_prices``: USD per 1M tokens), or None.
+    prices: Any = None
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (``None``: unchanged), every value validated first."""
@@ -72,10 +81,62 @@ class Settings:
         for name in ("display", "live", "html_summary"):
             if name in values:
                 values[name] = bool(values[name])
+        if "store" in values:  # ("" turns it off: None means "unchanged" here)
+            values["store"] = store_location(values["store"])
+        if "session" in values:
+            values["session"] = session_name(values["session"], "nbtrace.configure: session")
+        if "prices" in values:  # normalized by configure(); {} clears them (None means "unchanged" here)
+            if not isinstance(values["prices"], dict):
+                raise ValueError("nbtrace.configure: prices must be a dict (see nbtrace.configure)")
+            values["prices"] = values["prices"] or None
         return dataclasses.replace(self, **values)
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+STORE_FILE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+_STORE_HELP = ("'sqlite:///traces.db' (relative; 'sqlite:////abs/traces.db' absolute), 'jsonl:///folder', "
+               "a path (a .db / .sqlite file, else a folder of JSONL files) or None (no store)")
+
+
+def store_location(value: Any) -> str | None:
+    """``configure(store=...)`` as ``"sqlite:///<absolute path>"`` or ``"jsonl:///<absolute
+    folder>"`` (``""`` / ``False``: no store). After ``scheme:///`` comes the path, relative to
+    the working directory unless it starts with ``/`` (SQLAlchemy's and MLflow's rule); a bare
+    path names a SQLite file when it ends in .db / .sqlite / .sqlite3 or is an existing file,
+    else a folder of JSONL files. Raises ``ValueError`` for anything else."""
+    if value is False or value == "":
+        return None
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ValueError(f"nbtrace.configure: store must be {_STORE_HELP}; got {type(value).__name__}")
+    kind = None
+    for scheme in ("sqlite", "jsonl"):
+        if value[:len(scheme) + 1].lower() == scheme + ":":
+            rest = value[len(scheme) + 1:]
+            if not rest.startswith("///"):
+                raise ValueError(f"nbtrace.configure: store must be {_STORE_HELP}; got {value!r}")
+            kind, value = scheme, rest[3:]
+    if kind is None and re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value):
+        raise ValueError(f"nbtrace.configure: store {value!r} is not a local store: it must be {_STORE_HELP} "
+                         "(to send traces to a server, use nbtrace.export)")
+    if not value.strip() or value.strip() == ":memory:":
+        raise ValueError(f"nbtrace.configure: store must be {_STORE_HELP}; got {value!r}")
+    path = os.path.abspath(os.path.expanduser(value))
+    if kind is None:
+        kind = "sqlite" if path.lower().endswith(STORE_FILE_SUFFIXES) or os.path.isfile(path) else "jsonl"
+    return f"{kind}:///{path}"
+
+
+def session_name(value: Any, what: str) -> str | None:
+    """A session name: a non-empty string up to 1,000 characters (``""``: none)."""
+    if value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 1_000:
+        raise ValueError(f"{what} must be a string of at most 1,000 characters (or None)")
+    return value
 
 
 #: The defaults, for code that needs one of them before (or without) a change.

@@ -23,6 +23,7 @@ ALLOWED = {
     "_integrations": {"_record", "_documents", "_integrations"},
     "_eval": {"_record", "_documents", "_notebook", "_eval"},
     "_query": {"_query"},
+    "_store": {"_record", "_documents", "_query", "_store"},
 }
 MAX_LINES = 400
 

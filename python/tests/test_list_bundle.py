@@ -33,19 +33,24 @@ def test_span_summary_counts_tokens_once_by_model_and_kind():
     doc, = make_traces(1)
     s = span_summary(doc)
     assert s["spans"] == 3
-    assert s["models"] == {"gpt-4o": {"calls": 1, "input": 100, "output": 10, "total": 110}}
+    cost = (100 * 2.5 + 10 * 10) / 1e6  # no cost reported: gpt-4o's list prices, per 1M tokens
+    assert s["models"] == {"gpt-4o": {"calls": 1, "input": 100, "output": 10, "total": 110,
+                                      "cost": pytest.approx(cost), "estimated": True}}
+    assert s["seen"] == [["q0", "AGENT", "OK"], ["chat", "CHAT_MODEL", "OK", "gpt-4o"], ["search", "TOOL", "OK"]]
     assert set(s["kinds"]) == {"AGENT", "CHAT_MODEL", "TOOL"}
     assert s["kinds"]["CHAT_MODEL"]["tokens"] == 110 and s["kinds"]["CHAT_MODEL"]["count"] == 1
     # the agent reports the sum of its call: the call is not counted again
     doc["data"]["spans"][0]["attributes"]["mlflow.chat.tokenUsage"] = json.dumps(
         {"input_tokens": 100, "output_tokens": 10, "total_tokens": 110})
+    doc["data"]["spans"][1]["attributes"]["mlflow.llm.cost"] = json.dumps({"total_cost": 0.5})
     s = span_summary(doc)
-    assert s["models"] == {"gpt-4o": {"calls": 1, "input": 100, "output": 10, "total": 110}}
+    # the agent's tokens go to the model below it; the call's reported cost wins over an estimate
+    assert s["models"] == {"gpt-4o": {"calls": 1, "input": 100, "output": 10, "total": 110, "cost": 0.5}}
     assert s["kinds"]["AGENT"]["tokens"] == 110 and "tokens" not in s["kinds"]["CHAT_MODEL"]
 
 
 def test_span_summary_of_odd_documents():
-    assert span_summary({}) == {"spans": 0, "models": {}, "kinds": {}}
+    assert span_summary({}) == {"spans": 0, "models": {}, "kinds": {}, "seen": []}
     ring = {"data": {"spans": [
         {"span_id": "a", "parent_span_id": "b", "attributes": {"llm.token_count.prompt": 5}},
         {"span_id": "b", "parent_span_id": "a", "attributes": "nonsense"}, 7]}}

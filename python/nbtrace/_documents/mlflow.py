@@ -24,6 +24,7 @@ from typing import Any
 from .._about import __version__
 from .._record.serialize import dumps_jsonable, truncate
 from .._record.span import INPUTS_KEY, OUTPUTS_KEY, Span
+from .prices import METADATA_KEY as PRICES_KEY, metadata_value as price_overrides
 from .summary import summarize, summary_parts
 
 SCHEMA_VERSION = "3"
@@ -165,18 +166,25 @@ def trace_document(trace: Any, shared: bool) -> tuple:
         state = trace.state
         dropped = trace.dropped_spans
         assessments = list(trace.assessments)
+        extra_metadata = dict(trace.metadata) if trace.metadata else None
     metadata = {
         "mlflow.trace_schema.version": SCHEMA_VERSION,
         "mlflow.traceInputs": _preview(root_attrs.get(INPUTS_KEY)),
         "mlflow.traceOutputs": _preview(root_attrs.get(OUTPUTS_KEY)),
         "nbtrace.version": __version__,
     }
+    if extra_metadata:  # set when the trace started (its session)
+        for key, value in extra_metadata.items():
+            metadata.setdefault(key, value)
     if usage:
         metadata["mlflow.trace.tokenUsage"] = dumps_jsonable(usage)
     if dropped:  # over max_spans_per_trace
         metadata["nbtrace.droppedSpans"] = str(dropped)
     if dropped_events:  # over max_events_per_span
         metadata["nbtrace.droppedEvents"] = str(dropped_events)
+    prices = price_overrides()
+    if prices:  # configure(prices=...): the viewer estimates costs with them
+        metadata[PRICES_KEY] = prices
     # While running: the time elapsed when this snapshot was taken, so the
     # renderer can draw running spans up to "now" without trusting its own clock.
     duration_ms = max(0, (end_ns if end_ns is not None else time.time_ns()) - start_ns) // 1_000_000

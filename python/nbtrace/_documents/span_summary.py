@@ -7,15 +7,25 @@ when no ancestor already reported one (an agent span that sums its LLM calls is 
 counted twice). Shape::
 
     {"spans": 7,
-     "models": {"gpt-4o": {"calls": 2, "input": 900, "output": 80, "total": 980, "cost": 0.0031}},
-     "kinds": {"LLM": {"count": 2, "errors": 0, "ms": 812.5, "tokens": 980, "cost": 0.0031}}}
+     "models": {"gpt-4o": {"calls": 2, "input": 900, "output": 80, "total": 980, "cost": 0.0031,
+                           "estimated": true}},
+     "kinds": {"LLM": {"count": 2, "errors": 0, "ms": 812.5, "tokens": 980, "cost": 0.0031}},
+     "seen": [["agent", "AGENT", "OK"], ["chat", "LLM", "OK", "gpt-4o"]]}
+
+A span with a model and tokens but no reported cost is priced at list prices
+(``prices.estimate_cost``) and its model marked ``estimated``, as the viewer does.
+``seen``: the distinct (name, type, status, model) of the spans, at most ``MAX_SEEN``,
+so the list's span conditions can match a trace kept without its spans.
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from .prices import estimate_cost
+
 NO_MODEL = "(model not given)"
+MAX_SEEN = 100
 MODEL_KEYS = ("mlflow.llm.model", "gen_ai.response.model", "gen_ai.request.model", "llm.model_name",
               "ai.model.id")
 LLM_KINDS = {"LLM", "CHAT_MODEL", "EMBEDDING"}
@@ -105,6 +115,7 @@ def span_summary(doc: dict) -> dict:
             roots.append(s)
     models: dict = {}
     kinds: dict = {}
+    distinct: dict = {}  # (name, type, status, model) → None, in order
     seen: set = set()
     stack = [(s, False, False) for s in reversed(roots)]
     while stack:
@@ -115,17 +126,24 @@ def span_summary(doc: dict) -> dict:
         attrs = s.get("attributes") if isinstance(s.get("attributes"), dict) else {}
         tokens = None if tokens_above else span_tokens(attrs)
         cost = None if cost_above else span_cost(attrs)
+        model = span_model(attrs)
+        estimated = False
+        if cost is None and not cost_above and tokens and model:
+            cost = estimate_cost(model, tokens.get("input"), tokens.get("output"))
+            estimated = cost is not None
         kind = span_kind(attrs)
         k = kinds.setdefault(kind, {"count": 0, "errors": 0, "ms": 0.0})
         k["count"] += 1
         status = s.get("status") if isinstance(s.get("status"), dict) else {}
-        k["errors"] += 1 if str(status.get("code", "")).upper().endswith("ERROR") else 0
+        failed = str(status.get("code", "")).upper().endswith("ERROR")
+        k["errors"] += 1 if failed else 0
+        if len(distinct) < MAX_SEEN:
+            distinct[(str(s.get("name", "")), kind, "ERROR" if failed else "OK", model)] = None
         start, end = _number(s.get("start_time_unix_nano")), _number(s.get("end_time_unix_nano"))
         if start is not None and end is not None and end >= start:
             k["ms"] += (end - start) / 1e6
         _add(k, "tokens", tokens and tokens.get("total"))
         _add(k, "cost", cost)
-        model = span_model(attrs)
         if model is not None or tokens or cost is not None:
             use = models.setdefault(model or _model_below(s, children) or NO_MODEL, {"calls": 0})
             if model is not None and (kind in LLM_KINDS or tokens):
@@ -133,11 +151,14 @@ def span_summary(doc: dict) -> dict:
             for field in ("input", "output", "total"):
                 _add(use, field, tokens and tokens.get(field))
             _add(use, "cost", cost)
+            if estimated:
+                use["estimated"] = True
         for c in reversed(children.get(s.get("span_id"), [])):
             stack.append((c, tokens_above or bool(tokens), cost_above or cost is not None))
     for k in kinds.values():
         k["ms"] = round(k["ms"], 3)
-    return {"spans": len(spans), "models": models, "kinds": kinds}
+    seen_list = [[n, t, st] + ([m] if m else []) for n, t, st, m in distinct]
+    return {"spans": len(spans), "models": models, "kinds": kinds, "seen": seen_list}
 
 
 def _model_below(span: dict, children: dict) -> str | None:

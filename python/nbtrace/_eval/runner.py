@@ -78,6 +78,9 @@ class _Runner:
                 row["latency_ms"] = view.duration_ms
                 row["tokens"] = view.token_usage
                 row["cost"] = view.cost
+                estimate = view.estimated_cost if row["cost"] is None else None
+                if estimate is not None:  # none reported: tokens × list prices, marked as such
+                    row["cost"], row["cost_estimated"] = estimate, True
             if row.get("error") is None:
                 self._score(row, record, view)
             if record is not None:

@@ -11,6 +11,7 @@ import binascii
 from collections.abc import Mapping
 from typing import Any, Iterator
 
+from .._documents import prices
 from .._util import json_or_text
 
 _STATUS = {"STATUS_CODE_OK": "OK", "STATUS_CODE_ERROR": "ERROR", "STATUS_CODE_UNSET": "UNSET",
@@ -103,8 +104,49 @@ class TraceSpan:
             counts["total_tokens"] = counts.get("input_tokens", 0) + counts.get("output_tokens", 0)
         return counts or None
 
+    @property
+    def model(self) -> str | None:
+        """The model name the attributes give (the viewer's keys, in its order)."""
+        for key in _MODEL_KEYS:
+            value = self.attributes.get(key)
+            if isinstance(value, str) and value.strip():
+                return value
+        return None
+
     def __repr__(self) -> str:
         return f"<TraceSpan {self.name!r} {self.span_type} {self.status}>"
+
+
+_MODEL_KEYS = ("mlflow.llm.model", "llm.model_name", "gen_ai.response.model", "gen_ai.request.model")
+_CACHE_READ = ("cache_read_input_tokens", "llm.token_count.prompt_details.cache_read",
+               "gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens")
+_CACHE_WRITE = ("cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write",
+                "gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens")
+
+
+def _first_count(sources: tuple, keys: tuple) -> float:
+    for source in sources:
+        for key in keys:
+            v = source.get(key)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return float(v)
+    return 0.0
+
+
+def _span_estimate(span: TraceSpan, table: Mapping) -> float | None:
+    """What a span's tokens cost at list prices (as the viewer's spanEstimate: Anthropic's
+    MLflow-style input_tokens leave cache reads and writes out, other conventions count them in)."""
+    model, usage = span.model, span.token_usage
+    if not model or not usage:
+        return None
+    inp, out = usage.get("input_tokens"), usage.get("output_tokens")
+    read = _first_count((usage, span.attributes), _CACHE_READ)
+    write = _first_count((usage, span.attributes), _CACHE_WRITE)
+    if isinstance(inp, (int, float)) and read + write > 0:
+        mlflow_usage = isinstance(span.attributes.get("mlflow.chat.tokenUsage"), Mapping)
+        if read + write > inp or (mlflow_usage and "claude" in model.lower()):
+            inp = inp + read + write
+    return prices.estimate_cost(model, inp, out, read or None, cache_write_input_tokens=write or None, table=table)
 
 
 def _mlflow_span(d: Mapping) -> TraceSpan:
@@ -230,6 +272,40 @@ class Trace:
                 total, seen = total + float(cost["total_cost"]), True
             elif isinstance(span.attributes.get("llm.cost.total"), (int, float)):
                 total, seen = total + float(span.attributes["llm.cost.total"]), True
+        return total if seen else None
+
+    @property
+    def estimated_cost(self) -> float | None:
+        """What the trace's LLM calls cost at list prices (nbtrace's dated table, with the
+        trace's ``nbtrace.prices`` or ``configure(prices=)`` over it): spans with a model and
+        token counts, each counted once (not again inside an estimated ancestor). ``None``
+        when nothing can be priced. Only an estimate: :attr:`cost` is what the trace reports."""
+        meta = self.info.get("trace_metadata") or {}
+        table = None
+        if isinstance(meta, Mapping) and meta.get(prices.METADATA_KEY):
+            try:
+                table = prices.merge(prices.normalize_prices(json_or_text(meta[prices.METADATA_KEY])))
+            except (ValueError, TypeError):
+                table = None
+        table = table if table is not None else prices.current_table()
+        by_id = {s.span_id: s for s in self.spans}
+        priced: dict = {}
+        total, seen = 0.0, False
+        for span in self.spans:
+            if span.span_id not in priced:
+                priced[span.span_id] = _span_estimate(span, table)
+            value = priced[span.span_id]
+            if value is None:
+                continue
+            parent, covered, visited = by_id.get(span.parent_id), False, {span.span_id}
+            while parent is not None and not covered and parent.span_id not in visited:
+                visited.add(parent.span_id)
+                if parent.span_id not in priced:
+                    priced[parent.span_id] = _span_estimate(parent, table)
+                covered = priced[parent.span_id] is not None
+                parent = by_id.get(parent.parent_id)
+            if not covered:
+                total, seen = total + value, True
         return total if seen else None
 
     @property

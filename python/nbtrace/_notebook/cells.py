@@ -198,6 +198,6 @@ class CellCap:
             self._emit(cell.parent, bundle, cell.display_id, update)
             cell.sent = text
         except Exception as exc:
-            report_internal_error("showing the count of traces not shown", exc)
+            report_internal_error("showing the trace list of a cell", exc)
         finally:
             cell.last_sent = self._clock()

@@ -27,6 +27,9 @@ FULL_BYTES = 2_000_000
 MAX_ROWS = 10_000
 SUMMARY_KEY = "nbtrace.summary"
 MAX_META_CHARS = 300  # a summary's metadata values (inputs, outputs) are cut to this
+#: What a summary leaves out of the trace's info: the same in every trace of a notebook.
+DROPPED_INFO = {"trace_location"}
+DROPPED_METADATA = {"mlflow.trace_schema.version", "nbtrace.version"}
 
 
 def doc_size(doc: Any) -> int:
@@ -40,15 +43,29 @@ def summary_doc(doc: Any) -> dict | None:
     """An MLflow document's info with its ``nbtrace.summary`` (None: not an MLflow trace)."""
     if not isinstance(doc, dict) or not isinstance(doc.get("info"), dict):
         return None
-    info = dict(doc["info"])
+    info = {k: v for k, v in doc["info"].items() if k not in DROPPED_INFO}
     meta = info.get("trace_metadata") if isinstance(info.get("trace_metadata"), dict) else {}
     meta = {k: (v if not isinstance(v, str) or len(v) <= MAX_META_CHARS else v[:MAX_META_CHARS] + "…")
-            for k, v in meta.items()}
+            for k, v in meta.items() if k not in DROPPED_METADATA}
+    ms = _root_ms(doc)
+    if ms is not None:  # sub-ms, as the viewer times a trace with spans (info has whole ms)
+        info["execution_duration_ms"] = ms
     meta[SUMMARY_KEY] = json.dumps(span_summary(doc), separators=(",", ":"))
     info["trace_metadata"] = meta
     if doc_size(info.get("assessments", [])) > 4000:
         info.pop("assessments")  # scores with long rationales: the row keeps none rather than a cut set
     return {"info": info}
+
+
+def _root_ms(doc: dict) -> float | None:
+    spans = (doc.get("data") or {}).get("spans") if isinstance(doc.get("data"), dict) else None
+    roots = [x for x in spans or [] if isinstance(x, dict) and not x.get("parent_span_id")]
+    if len(roots) != 1:
+        return None
+    start, end = roots[0].get("start_time_unix_nano"), roots[0].get("end_time_unix_nano")
+    if isinstance(start, int) and isinstance(end, int) and end >= start:
+        return round((end - start) / 1e6, 3)
+    return None
 
 
 class ListPayload:

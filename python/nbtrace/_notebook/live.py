@@ -341,7 +341,7 @@ class DisplayListener:
                     self._open.discard(trace)
                 if not trace.is_finished:
                     trace.collector.finalize_trace(trace, why)
-            self._cap.cell_ended(cell)  # the final count of traces not shown, in the cell
+            self._cap.cell_ended(cell)  # the final state of the cell's trace list, if it has one
         except Exception as exc:
             report_internal_error("ending the traces of a finished cell", exc)
 

@@ -35,12 +35,13 @@ from __future__ import annotations
 import collections
 import contextlib
 import contextvars
+import json
 import threading
 from typing import Any, Iterator
 
 from .. import _settings
 from .._util import report_internal_error
-from .context import _current_span
+from .context import SESSION_ATTRIBUTE, SESSION_KEY, _current_span, _session
 from .non_recording import NonRecordingSpan
 from .record import TraceRecord
 from .span import INPUTS_KEY, Span
@@ -74,6 +75,9 @@ class TraceCollector:
     #: default parent: it may pick another parent than nbtrace's current span
     #: (nbtrace.otel: the OpenTelemetry current span, when it is the innermost).
     parent_hook: Any = None
+    #: The session of traces started outside ``nbtrace.session()`` (``mlflow.trace.session``
+    #: metadata), or None; the process-wide collector follows ``configure(session=)``.
+    default_session: str | None = None
 
     def __init__(self, max_finished_traces: int = 10, max_active_traces: int = 1_000,
                  max_spans_per_trace: int = 10_000) -> None:
@@ -149,6 +153,11 @@ class TraceCollector:
         try:
             if parent is None:
                 trace = TraceRecord(self)
+                session = _session.get()
+                if session is None:
+                    session = self.default_session
+                if session:
+                    trace.metadata = {SESSION_KEY: session}
             else:
                 trace = parent._trace
             if not span_type:
@@ -163,6 +172,8 @@ class TraceCollector:
             span._attributes.update(_encoded)
         if _inputs is not None:
             span._attributes[INPUTS_KEY] = _inputs
+        if parent is None and trace.metadata:  # the session on the root too: OTLP exports carry it
+            span._attributes.setdefault(SESSION_ATTRIBUTE, json.dumps(trace.metadata[SESSION_KEY]))
         with trace.lock:
             if parent is None:
                 trace.root = span
@@ -296,6 +307,7 @@ def get_collector() -> TraceCollector:
 def _follow_settings(settings: _settings.Settings) -> None:
     _collector.max_finished_traces = settings.max_traces
     _collector.max_spans_per_trace = settings.max_spans_per_trace
+    _collector.default_session = settings.session
 
 
 _settings.subscribe(_follow_settings)

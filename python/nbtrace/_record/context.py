@@ -8,6 +8,10 @@ so run work with :func:`wrap_context` (``pool.submit(nbtrace.wrap_context(fn), x
 ``Thread(target=nbtrace.wrap_context(fn))``) or ``contextvars.copy_context().run``
 (one fresh copy per submitted call; ``asyncio.to_thread`` does this for you) to
 keep the parent.
+
+The current session (``nbtrace.session("chat-42")``: the ``mlflow.trace.session``
+metadata of the traces started inside) is a context variable too, with the same
+rules: tasks inherit it, plain threads do not (they get ``configure(session=)``).
 """
 from __future__ import annotations
 
@@ -19,6 +23,14 @@ from typing import Any, Callable, Iterator
 # The current span (a Span) or None. Typed loosely on purpose: this module sits
 # below the span module and imports nothing of it.
 _current_span: contextvars.ContextVar = contextvars.ContextVar("nbtrace_current_span", default=None)
+
+#: Trace metadata key of a trace's session (MLflow's name).
+SESSION_KEY = "mlflow.trace.session"
+#: The root span's attribute that says it too (OpenInference's name, which Phoenix groups by).
+SESSION_ATTRIBUTE = "session.id"
+# The session of traces started in this context: None (not set here: the
+# collector's default_session applies), "" (explicitly none) or its name.
+_session: contextvars.ContextVar = contextvars.ContextVar("nbtrace_session", default=None)
 
 
 def get_current_span() -> Any:
@@ -49,6 +61,21 @@ def use_span(span: Any) -> Iterator[None]:
         yield
     finally:
         detach(token, fallback=getattr(span, "parent", None))
+
+
+@contextlib.contextmanager
+def use_session(name: str | None) -> Iterator[str | None]:
+    """Traces started (as new roots) in this block, and in the tasks and
+    ``wrap_context`` calls made from it, belong to session ``name`` (``None``: to no
+    session, whatever ``configure(session=)`` says). Blocks nest; the inner one wins."""
+    token = _session.set(name or "")
+    try:
+        yield name or None
+    finally:
+        try:
+            _session.reset(token)
+        except (ValueError, RuntimeError):  # exited in another context (a generator step)
+            _session.set(token.old_value if token.old_value is not contextvars.Token.MISSING else None)
 
 
 def wrap_context(fn: Callable) -> Callable:

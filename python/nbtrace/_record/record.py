@@ -36,7 +36,7 @@ class TraceRecord:
 
     __slots__ = ("trace_id", "request_id", "request_id_json", "display_id", "lock", "spans",
                  "root", "dropped_spans", "collector", "live", "has_usage",
-                 "export_ids", "export_cached", "assessments", "__weakref__")
+                 "export_ids", "export_cached", "assessments", "metadata", "__weakref__")
 
     def __init__(self, collector: SpanSink) -> None:
         self.trace_id = new_trace_id()
@@ -54,6 +54,7 @@ class TraceRecord:
         self.export_ids: Any = None  # the base64 trace id (document layer)
         self.export_cached = False  # some span caches its exported dict (document layer)
         self.assessments: list = []  # MLflow-shaped assessment dicts (feedback_assessment)
+        self.metadata: dict | None = None  # trace metadata set at its start (the session), str → str
 
     @property
     def name(self) -> str:
