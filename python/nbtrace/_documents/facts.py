@@ -41,7 +41,7 @@ SESSION_KEYS = ("mlflow.trace.session", "session.id", "session", "nbtrace.sessio
 USER_KEYS = ("mlflow.trace.user", "user.id", "user")
 
 
-def _tree_order(spans: list) -> list:
+def tree_order(spans: list) -> list:
     """Depth-first pre-order, children by start; each span gets ``depth``."""
     by_id = {s["id"]: s for s in spans if isinstance(s["id"], (str, int))}
     children: dict = {}
@@ -182,7 +182,7 @@ def facts_of(doc: dict) -> dict:
     metadata = string_map(info.get("request_metadata", info.get("trace_metadata")))
     tags = string_map(info.get("tags"))
     merged = {**metadata, **tags}
-    spans = _tree_order([read_span(s) for s in data.get("spans") or () if isinstance(s, dict)])
+    spans = tree_order([read_span(s) for s in data.get("spans") or () if isinstance(s, dict)])
     span_facts = [s["facts"] for s in spans]
     trace_id = info.get("request_id") if v2 else info.get("trace_id", info.get("request_id"))
     if not isinstance(trace_id, str) or not trace_id:

@@ -1,10 +1,13 @@
-"""What a trace's spans used, by model and by span type, read off its MLflow
-document — the ``nbtrace.summary`` metadata that lets a trace list keep a trace
-without its spans (the TypeScript twin that reads it: ``src/rows/list/usage.ts``).
+"""What a trace's spans used, by model and by span type, read off its document — the
+``nbtrace.summary`` metadata that lets a trace list keep a trace without its spans (the
+TypeScript twin that reads it: ``src/rows/list/usage.ts``). Spans are read as the
+query facts read them (``span_fields.read_span``: the viewer's kinds, statuses, models,
+token and cost conventions), in tree order (``facts.tree_order``).
 
 Tokens and cost follow the viewer's roll-up rule: a span's own count is used only
 when no ancestor already reported one (an agent span that sums its LLM calls is not
-counted twice). Shape::
+counted twice); a span that reports tokens but no model counts under the nearest model
+below it. Shape::
 
     {"spans": 7,
      "models": {"gpt-4o": {"calls": 2, "input": 900, "output": 80, "total": 980, "cost": 0.0031,
@@ -19,80 +22,13 @@ so the list's span conditions can match a trace kept without its spans.
 """
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from .facts import tree_order
 from .prices import estimate_cost
+from .span_fields import read_span
 
 NO_MODEL = "(model not given)"
 MAX_SEEN = 100
-MODEL_KEYS = ("mlflow.llm.model", "gen_ai.response.model", "gen_ai.request.model", "llm.model_name",
-              "ai.model.id")
 LLM_KINDS = {"LLM", "CHAT_MODEL", "EMBEDDING"}
-
-
-def decoded(v: Any) -> Any:
-    """An MLflow attribute value (JSON text) as the value it encodes."""
-    if isinstance(v, str):
-        try:
-            return json.loads(v)
-        except ValueError:
-            return v
-    return v
-
-
-def _number(v: Any) -> float | None:
-    v = decoded(v)
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v < 0:
-        return None
-    return v
-
-
-def span_model(attrs: dict) -> str | None:
-    for k in MODEL_KEYS:
-        v = decoded(attrs.get(k))
-        if isinstance(v, str) and v:
-            return v
-    return None
-
-
-def span_tokens(attrs: dict) -> dict | None:
-    """``{"input", "output", "total"}`` (those given) a span reports, or None."""
-    usage = decoded(attrs.get("mlflow.chat.tokenUsage"))
-    if isinstance(usage, dict):
-        got = {"input": _number(usage.get("input_tokens")), "output": _number(usage.get("output_tokens")),
-               "total": _number(usage.get("total_tokens"))}
-    else:
-        got = {"input": _number(attrs.get("llm.token_count.prompt", attrs.get("gen_ai.usage.input_tokens"))),
-               "output": _number(attrs.get("llm.token_count.completion", attrs.get("gen_ai.usage.output_tokens"))),
-               "total": _number(attrs.get("llm.token_count.total"))}
-    got = {k: v for k, v in got.items() if v is not None}
-    if got and "total" not in got:
-        got["total"] = got.get("input", 0) + got.get("output", 0)
-    return got or None
-
-
-def span_cost(attrs: dict) -> float | None:
-    """The total cost a span reports (MLflow ``mlflow.llm.cost``, OpenInference ``llm.cost.*``)."""
-    cost = decoded(attrs.get("mlflow.llm.cost"))
-    if isinstance(cost, dict):
-        total = _number(cost.get("total_cost", cost.get("total")))
-        if total is None:
-            parts = [_number(cost.get(k)) for k in ("input_cost", "output_cost")]
-            total = sum(p for p in parts if p is not None) if any(p is not None for p in parts) else None
-        return total
-    if cost is not None:
-        return _number(cost)
-    total = _number(attrs.get("llm.cost.total"))
-    if total is None:
-        parts = [_number(attrs.get(k)) for k in ("llm.cost.prompt", "llm.cost.completion")]
-        total = sum(p for p in parts if p is not None) if any(p is not None for p in parts) else None
-    return total
-
-
-def span_kind(attrs: dict) -> str:
-    v = decoded(attrs.get("mlflow.spanType"))
-    return v.upper() if isinstance(v, str) and v else "UNKNOWN"
 
 
 def _add(into: dict, key: str, v: float | None) -> None:
@@ -100,52 +36,56 @@ def _add(into: dict, key: str, v: float | None) -> None:
         into[key] = into.get(key, 0) + v
 
 
+def _models_below(spans: list) -> list:
+    """For each span (tree order, with ``depth``), the nearest model at or below it."""
+    out: list = [None] * len(spans)
+    for i in range(len(spans) - 1, -1, -1):  # a subtree follows its root: look ahead, backwards
+        s = spans[i]
+        model = s["facts"].get("model")
+        j = i + 1
+        while model is None and j < len(spans) and spans[j]["depth"] > s["depth"]:
+            model = out[j] if spans[j]["depth"] == s["depth"] + 1 else None
+            j += 1
+        out[i] = model
+    return out
+
+
 def span_summary(doc: dict) -> dict:
     """The ``nbtrace.summary`` of an MLflow trace document (never raises on odd spans)."""
-    spans = (doc.get("data") or {}).get("spans") or []
-    spans = [s for s in spans if isinstance(s, dict)]
-    by_id = {s.get("span_id"): s for s in spans if s.get("span_id")}
-    children: dict = {}
-    roots = []
-    for s in spans:
-        parent = s.get("parent_span_id")
-        if parent and parent in by_id and parent != s.get("span_id"):
-            children.setdefault(parent, []).append(s)
-        else:
-            roots.append(s)
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else {}
+    spans = tree_order([read_span(s) for s in data.get("spans") or () if isinstance(s, dict)])
+    below = _models_below(spans)
     models: dict = {}
     kinds: dict = {}
     distinct: dict = {}  # (name, type, status, model) → None, in order
-    seen: set = set()
-    stack = [(s, False, False) for s in reversed(roots)]
-    while stack:
-        s, tokens_above, cost_above = stack.pop()
-        if id(s) in seen:
-            continue  # a cycle in bad data
-        seen.add(id(s))
-        attrs = s.get("attributes") if isinstance(s.get("attributes"), dict) else {}
-        tokens = None if tokens_above else span_tokens(attrs)
-        cost = None if cost_above else span_cost(attrs)
-        model = span_model(attrs)
+    tokens_covered: list = []
+    cost_covered: list = []
+    for s, model_below in zip(spans, below):
+        d, facts = s["depth"], s["facts"]
+        del tokens_covered[d:], cost_covered[d:]
+        tokens_above = bool(tokens_covered) and tokens_covered[-1]
+        cost_above = bool(cost_covered) and cost_covered[-1]
+        tokens = None if tokens_above else s["usage"]
+        cost = None if cost_above or not s["cost"] else s["cost"].get("total")
+        model = facts.get("model")
         estimated = False
         if cost is None and not cost_above and tokens and model:
-            cost = estimate_cost(model, tokens.get("input"), tokens.get("output"))
+            cost = estimate_cost(model, tokens.get("input"), tokens.get("output"), tokens.get("cache_read"))
             estimated = cost is not None
-        kind = span_kind(attrs)
+        tokens_covered.append(tokens_above or bool(tokens))
+        cost_covered.append(cost_above or cost is not None)
+        kind = facts["type"]
         k = kinds.setdefault(kind, {"count": 0, "errors": 0, "ms": 0.0})
         k["count"] += 1
-        status = s.get("status") if isinstance(s.get("status"), dict) else {}
-        failed = str(status.get("code", "")).upper().endswith("ERROR")
-        k["errors"] += 1 if failed else 0
-        if len(distinct) < MAX_SEEN:
-            distinct[(str(s.get("name", "")), kind, "ERROR" if failed else "OK", model)] = None
-        start, end = _number(s.get("start_time_unix_nano")), _number(s.get("end_time_unix_nano"))
-        if start is not None and end is not None and end >= start:
-            k["ms"] += (end - start) / 1e6
+        k["errors"] += 1 if facts["status"] == "ERROR" else 0
+        if s["start"] is not None and s["end"] is not None and s["end"] >= s["start"]:
+            k["ms"] += (s["end"] - s["start"]) / 1e6
         _add(k, "tokens", tokens and tokens.get("total"))
         _add(k, "cost", cost)
+        if len(distinct) < MAX_SEEN:
+            distinct[(facts["name"], kind, facts["status"], model)] = None
         if model is not None or tokens or cost is not None:
-            use = models.setdefault(model or _model_below(s, children) or NO_MODEL, {"calls": 0})
+            use = models.setdefault(model or model_below or NO_MODEL, {"calls": 0})
             if model is not None and (kind in LLM_KINDS or tokens):
                 use["calls"] += 1
             for field in ("input", "output", "total"):
@@ -153,24 +93,7 @@ def span_summary(doc: dict) -> dict:
             _add(use, "cost", cost)
             if estimated:
                 use["estimated"] = True
-        for c in reversed(children.get(s.get("span_id"), [])):
-            stack.append((c, tokens_above or bool(tokens), cost_above or cost is not None))
     for k in kinds.values():
         k["ms"] = round(k["ms"], 3)
-    seen_list = [[n, t, st] + ([m] if m else []) for n, t, st, m in distinct]
-    return {"spans": len(spans), "models": models, "kinds": kinds, "seen": seen_list}
-
-
-def _model_below(span: dict, children: dict) -> str | None:
-    stack, seen = [span], set()
-    while stack:
-        s = stack.pop()
-        if id(s) in seen:
-            continue
-        seen.add(id(s))
-        attrs = s.get("attributes") if isinstance(s.get("attributes"), dict) else {}
-        m = span_model(attrs)
-        if m:
-            return m
-        stack.extend(reversed(children.get(s.get("span_id"), [])))
-    return None
+    seen = [[n, t, st] + ([m] if m else []) for n, t, st, m in distinct]
+    return {"spans": len(spans), "models": models, "kinds": kinds, "seen": seen}
