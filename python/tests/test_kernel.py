@@ -12,6 +12,7 @@ from recording_client import RecordingClient  # noqa: E402
 
 MIME = "application/vnd.nbtrace.trace+json"
 EVAL_MIME = "application/vnd.nbtrace.eval+json"
+LIST_MIME = "application/vnd.nbtrace.traces+json"
 SRC = Path(__file__).resolve().parents[1]  # python/ — the kernel imports nbtrace from here
 
 CELLS = [
@@ -174,6 +175,8 @@ def test_demo_notebook_executes_cleanly():
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # stored cleared
     env = kernel_env()
     env["NBTRACE_DEMO_FAST"] = "1"  # the live section's slow agent sleeps 50× less
+    for old in examples.glob("traces.db*"):  # section 10's store: start empty
+        old.unlink()
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=120,
                                      resources={"metadata": {"path": str(examples)}})
     client.execute(env=env)  # raises CellExecutionError on any error
@@ -202,3 +205,10 @@ def test_demo_notebook_executes_cleanly():
     assert [e[EVAL_MIME]["run"]["state"] for e in evals[:2]] == ["DONE", "DONE"]
     assert not any(s.startswith(("<nbtrace trace 'v1'", "<nbtrace trace 'v2'")) for s in summaries)
     assert (examples / "city-facts.jsonl").exists()
+    # Section 10: a loop of 24 runs shows 2 trees, then one list of all of them; the store answers a query.
+    lists = [o["data"][LIST_MIME] for o in outputs if o["output_type"] == "display_data" and LIST_MIME in o["data"]]
+    assert [p.get("title") for p in lists] == ["All 24 traces of this cell (2 also shown above)",
+                                               "Slow runs with a failed tool or over 1,000 tokens"]
+    assert len(lists[0]["traces"]) == 24 and len(lists[1]["traces"]) == 16
+    assert {d["info"]["trace_metadata"]["mlflow.trace.session"] for d in lists[0]["traces"]} == {
+        "chat-0", "chat-1", "chat-2", "chat-3"}
