@@ -7,6 +7,7 @@
  * view. A newer payload (a live cell adding traces) keeps the filter, the
  * sort, the grouping, the open trace and the scroll. Plain DOM.
  */
+import { assessmentChips } from '../common/chips';
 import { el } from '../common/dom';
 import { warningsList } from '../common/warnings';
 import { TraceList } from '../model/trace-list';
@@ -236,6 +237,13 @@ export class TraceListView {
       cell.dataset.status = row.facts.status;
     } else {
       cell.removeAttribute('data-status');
+    }
+    if (column === 'scores') {
+      // The scores as chips (✓ / ✗ / value, the rationale in each tooltip); the text stays the cell's title.
+      const feedback = row.scores.filter(x => x.kind === 'feedback');
+      if (feedback.length > 0) {
+        cell.replaceChildren(assessmentChips(feedback, 'nbtrace-list-scores', 3));
+      }
     }
   }
 

@@ -8,6 +8,7 @@
  */
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LIST_MIME_TYPE, TraceListRenderer } from '../../src/list-renderer';
+import { fixture } from '../helpers/fixtures';
 import { otlpDoc } from '../helpers/synthetic';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
@@ -142,6 +143,17 @@ describe('the trace list view', () => {
     }
     expect(names(r)).toEqual(['[s1]', '[s2]', 'agent-b']);
     expect(first.kind).toBe('group');
+    r.dispose();
+  });
+
+  it('shows a trace\'s scores as chips in its row', () => {
+    const r = mount({ version: 1, traces: [fixture('mlflow/v3-trace__qa-chain-3spans-assessment-tokenusage__js-test-utils.json'), doc('x', 10)] });
+    const headers = Array.from(r.node.querySelectorAll('[role="columnheader"]')).map(h => h.textContent!.replace(/[▲▼]/g, '').trim());
+    expect(headers).toContain('Scores');
+    const cell = r.node.querySelector<HTMLElement>('.nbtrace-grid-body [role="row"] [data-col="scores"]')!;
+    const chips = cell.querySelectorAll('.nbtrace-score');
+    expect(chips.length).toBeGreaterThan(0);
+    expect(chips[0].getAttribute('aria-label')).toBeTruthy();
     r.dispose();
   });
 
