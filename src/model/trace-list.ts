@@ -13,7 +13,7 @@
  * parsePayload reads (a list of traces, JSON Lines) is read as `traces`.
  */
 import { parsePayload } from './parse';
-import { Trace, TraceState } from './types';
+import { Span, Trace, TraceState } from './types';
 import { isObject, num, Obj } from './util';
 import { decodeJson } from './attributes';
 import { costFromObject } from './cost';
@@ -194,6 +194,10 @@ function summaryDoc(doc: unknown): { doc: unknown; held: Obj } {
   return { doc: { ...d, info, data: Array.isArray(data.spans) ? data : { ...data, spans: [] } }, held };
 }
 
+/** A summary has no spans: all of them share these (frozen: nothing may add to them). */
+const NO_SPANS: Span[] = Object.freeze([]) as unknown as Span[];
+const NO_SPANS_BY_ID: Map<string, Span> = new Map();
+
 const STATES: Record<string, TraceState> = { OK: 'OK', ERROR: 'ERROR', IN_PROGRESS: 'IN_PROGRESS' };
 
 /**
@@ -225,7 +229,13 @@ export function quickSummaryTrace(doc: unknown): Trace | undefined {
       if (typeof v !== 'string' || k === '__proto__') {
         return undefined;
       }
-      metadata[k] = DECODED_KEYS.has(k) ? decodeJson(v) : v;
+      if (k === 'mlflow.trace.tokenUsage' || k === 'mlflow.trace.cost') {
+        metadata[k] = decodeJson(v);
+      } else if (k === 'mlflow.traceName' && v.startsWith('"')) {
+        return undefined; // JSON text as a name: the reader's decoding rules apply
+      } else {
+        metadata[k] = v;
+      }
     }
   }
   if (num(metadata['nbtrace.droppedSpans']) || num(metadata['nbtrace.droppedEvents'])) {
@@ -245,9 +255,9 @@ export function quickSummaryTrace(doc: unknown): Trace | undefined {
     state,
     startEpochMs: Number.isFinite(start) ? start : undefined,
     duration: 0,
-    roots: [],
-    spans: [],
-    byId: new Map(),
+    roots: NO_SPANS,
+    spans: NO_SPANS,
+    byId: NO_SPANS_BY_ID,
     tokens: usageFromObject(metadata['mlflow.trace.tokenUsage']),
     cost: costFromObject(metadata['mlflow.trace.cost']),
     metadata,

@@ -68,6 +68,21 @@ export function userTags(row: ListRow): [string, string][] {
   return out;
 }
 
+/** Whether a row has a user tag (without building the list: most traces have none). */
+function hasUserTag(row: ListRow): boolean {
+  const memo = tagMemo.get(row);
+  if (memo) {
+    return memo.length > 0;
+  }
+  const m = row.entry.trace.metadata;
+  for (const k in m) {
+    if (typeof m[k] !== 'object' && !PRODUCER_KEYS.test(k)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 export function listRow(entry: ListEntry, index: number): ListRow {
   const trace = entry.trace;
   const facts = traceFacts(trace);
@@ -117,7 +132,7 @@ export function listColumns(rows: readonly ListRow[]): ListColumn[] {
     cost: has(r => r.facts.cost !== undefined),
     models: has(r => r.facts.models.length > 0),
     session: has(r => r.facts.session !== undefined || r.facts.user !== undefined),
-    tags: has(r => userTags(r).length > 0),
+    tags: has(hasUserTag),
     scores: has(r => r.scores.length > 0)
   };
   return ALL_COLUMNS.filter(c => shown[c.id]);

@@ -101,24 +101,27 @@ export function traceFacts(t: Trace): TraceFacts {
       return all;
     }
   };
-  const optional: Partial<TraceFacts> = {
-    start_ms: t.startEpochMs,
-    duration_ms: running ? undefined : t.duration,
-    end_ms: running || t.startEpochMs === undefined ? undefined : t.startEpochMs + t.duration,
-    run_id: firstText([t.metadata], ['mlflow.sourceRun']),
-    client_request_id: firstText([t.metadata], ['client_request_id', 'mlflow.clientRequestId']),
-    tokens: total,
-    input_tokens: tok?.input,
-    output_tokens: tok?.output,
-    cost: t.cost?.total ?? (t.cost?.input !== undefined && t.cost?.output !== undefined ? t.cost.input + t.cost.output : undefined),
-    session: firstText([t.metadata, ...rootAttributes], SESSION_KEYS),
-    user: firstText([t.metadata, ...rootAttributes], USER_KEYS)
-  };
+  // Optional facts only when known (set one by one: no intermediate object per trace).
   const into = facts as unknown as Record<string, unknown>;
-  for (const k of Object.keys(optional) as Array<keyof TraceFacts>) {
-    if (optional[k] !== undefined) {
-      into[k] = optional[k];
+  const set = (k: keyof TraceFacts, v: unknown): void => {
+    if (v !== undefined) {
+      into[k] = v;
     }
+  };
+  set('start_ms', t.startEpochMs);
+  if (!running) {
+    set('duration_ms', t.duration);
+    set('end_ms', t.startEpochMs === undefined ? undefined : t.startEpochMs + t.duration);
   }
+  const meta = [t.metadata];
+  set('run_id', firstText(meta, ['mlflow.sourceRun']));
+  set('client_request_id', firstText(meta, ['client_request_id', 'mlflow.clientRequestId']));
+  set('tokens', total);
+  set('input_tokens', tok?.input);
+  set('output_tokens', tok?.output);
+  set('cost', t.cost?.total ?? (t.cost?.input !== undefined && t.cost?.output !== undefined ? t.cost.input + t.cost.output : undefined));
+  const maps = rootAttributes.length > 0 ? [t.metadata, ...rootAttributes] : meta;
+  set('session', firstText(maps, SESSION_KEYS));
+  set('user', firstText(maps, USER_KEYS));
   return facts;
 }
