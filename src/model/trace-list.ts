@@ -6,9 +6,11 @@
  * The payload: `{version: 1, traces: [doc, ...], summaries?: [doc, ...],
  * title?, query?, omitted?}`. `traces` are whole trace documents of any format
  * parsePayload reads; `summaries` are MLflow traces without their spans (an
- * `info` and no `data.spans`, or empty ones) whose metadata key
- * `nbtrace.summary` says what the spans held (span count, use per model and
- * per span type), so a list of thousands of traces stays small. `omitted`:
+ * `info` and no `data.spans`, or empty ones) with a `summary` object beside
+ * the info (or, in a summary kept elsewhere, the metadata text
+ * `nbtrace.summary`) saying what the spans held (span count, use per model
+ * and per span type, their distinct names and types), so a list of thousands
+ * of traces stays small. `omitted`:
  * traces left out altogether (over the output's bound). Any other payload
  * parsePayload reads (a list of traces, JSON Lines) is read as `traces`.
  */
@@ -89,7 +91,7 @@ export interface TraceList {
 
 export type TraceListResult = { ok: true; list: TraceList } | { ok: false; error: string };
 
-/** The metadata key of a summary's span statistics. */
+/** The metadata key of a summary's span statistics, where it is text (ours is an object beside the info). */
 export const SUMMARY_KEY = 'nbtrace.summary';
 
 function isEnvelope(data: unknown): data is Obj {
@@ -289,7 +291,9 @@ function summaryEntry(trace: Trace, doc: unknown): ListEntry {
   if (ms !== undefined && ms >= 0) {
     trace.duration = ms;
   }
-  return { trace, source: doc, hasSpans: trace.spans.length > 0, summary: readSpanSummary(trace.metadata[SUMMARY_KEY]) };
+  // Ours: an object beside the info (parsed with the output); else metadata text (a summary kept in MLflow).
+  const own = isObject(doc) && doc.summary !== undefined ? doc.summary : trace.metadata[SUMMARY_KEY];
+  return { trace, source: doc, hasSpans: trace.spans.length > 0, summary: readSpanSummary(own) };
 }
 
 function readTraces(docs: unknown[], warnings: string[]): ListEntry[] {

@@ -6,7 +6,7 @@ display. Its size is bounded, whatever the number of traces:
 * whole trace documents, in order, while their JSON stays within ``FULL_BYTES``
   (2 MB) in all; a row of those opens its full tree in the list;
 * then each further trace as a *summary*: its MLflow ``info`` (long metadata values
-  cut) with a ``nbtrace.summary`` metadata key saying what its spans used (span
+  cut) and, beside it, a ``summary`` object saying what its spans used (span
   count, tokens and cost by model and span type: ``span_summary``), about 1 KB each —
   it is listed, sorted, filtered and counted in the aggregates like the others, and
   ``nbtrace.get_trace(id)`` brings it whole;
@@ -25,7 +25,7 @@ from .._documents.summary import format_duration, trace_stats
 LIST_MIME_TYPE = "application/vnd.nbtrace.traces+json"
 FULL_BYTES = 2_000_000
 MAX_ROWS = 10_000
-SUMMARY_KEY = "nbtrace.summary"
+SUMMARY_KEY = "summary"  # a summary document's key beside "info"
 MAX_META_CHARS = 300  # a summary's metadata values (inputs, outputs) are cut to this
 #: What a summary leaves out of the trace's info: the same in every trace of a notebook.
 DROPPED_INFO = {"trace_location"}
@@ -40,7 +40,9 @@ def doc_size(doc: Any) -> int:
 
 
 def summary_doc(doc: Any) -> dict | None:
-    """An MLflow document's info with its ``nbtrace.summary`` (None: not an MLflow trace)."""
+    """``{"info": <its info>, "summary": <span_summary>}`` for an MLflow document (None: not one).
+    The summary is an object beside the info, not metadata text: the browser parses it with
+    the output, not once more per row."""
     if not isinstance(doc, dict) or not isinstance(doc.get("info"), dict):
         return None
     info = {k: v for k, v in doc["info"].items() if k not in DROPPED_INFO}
@@ -50,11 +52,10 @@ def summary_doc(doc: Any) -> dict | None:
     ms = _root_ms(doc)
     if ms is not None:  # sub-ms, as the viewer times a trace with spans (info has whole ms)
         info["execution_duration_ms"] = ms
-    meta[SUMMARY_KEY] = json.dumps(span_summary(doc), separators=(",", ":"))
     info["trace_metadata"] = meta
     if doc_size(info.get("assessments", [])) > 4000:
         info.pop("assessments")  # scores with long rationales: the row keeps none rather than a cut set
-    return {"info": info}
+    return {"info": info, "summary": span_summary(doc)}
 
 
 def _root_ms(doc: dict) -> float | None:
