@@ -1,6 +1,7 @@
 /**
  * Lumino glue only: a MIME renderer that parses the payload with the model
- * and shows one TraceView per trace. When the same output is re-rendered
+ * and shows one TraceView per trace (built lazily: a TraceSlot shows a
+ * placeholder until the output nears the viewport). When the same output is re-rendered
  * (update_display_data), views of the same trace id are kept and updated, so
  * the user's expansion, selection and scroll survive.
  */
@@ -10,6 +11,7 @@ import { parsePayload } from './model';
 import { expansionOf, getSettings, NbtraceSettings, onSettingsChanged, rowHeightFor } from './settings';
 import { markdownRenderer, MarkdownRenderer } from './common/markdown';
 import { DisplayOptions, TraceView } from './tree/trace-view';
+import { TraceSlot } from './tree/trace-slot';
 import { errorBox } from './common/error-box';
 import { addToDataset } from './kernel-bridge';
 import { formatCount } from './rows/labels';
@@ -19,21 +21,24 @@ import { TraceListView } from './list/list-view';
 
 export const MIME_TYPE = 'application/vnd.nbtrace.trace+json';
 
-/** The view the user touched last, for the application commands. */
-let activeView: TraceView | null = null;
+/** The trace the user touched last, for the application commands (built when they ask for it). */
+let activeSlot: TraceSlot | null = null;
 
 export function getActiveTraceView(): TraceView | null {
-  return activeView;
+  return activeSlot ? activeSlot.show() : null;
 }
 
 export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   /**
    * `maxVisibleRows` overrides the setting (a trace in its own tab shows more
-   * rows); `snapshot` freezes running traces (a copy that gets no updates).
+   * rows); `snapshot` freezes running traces (a copy that gets no updates);
+   * `lazy: false` builds every trace view at once (default: an output's traces
+   * show placeholders until they come near the viewport, see TraceSlot).
    */
-  constructor(options: IRenderMime.IRendererOptions & { maxVisibleRows?: number; snapshot?: boolean }) {
+  constructor(options: IRenderMime.IRendererOptions & { maxVisibleRows?: number; snapshot?: boolean; lazy?: boolean }) {
     super();
     this._mimeType = options.mimeType;
+    this._lazy = options.lazy !== false;
     this._maxVisibleRows = options.maxVisibleRows;
     this._snapshot = options.snapshot === true;
     // Message text as markdown through JupyterLab's parser and sanitizer (markdownRenderer).
@@ -44,25 +49,29 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this.node.addEventListener('pointerdown', this._onFocusIn);
   }
 
-  /** The trace views currently shown, in payload order. */
+  /** The trace views built so far, in payload order (a trace still off-screen has none yet). */
   get views(): readonly TraceView[] {
-    return this._order;
+    return this._order.flatMap(slot => (slot.view ? [slot.view] : []));
   }
 
   renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    try {
-      this._render(model.data[this._mimeType]);
-    } catch (error) {
-      // Last resort: a bug must show as a message, never as a blank cell.
-      this._showError(`nbtrace failed to render this trace: ${String(error)}`, model.data[this._mimeType]);
+    const data = model.data[this._mimeType];
+    if (!this._holdBack(data)) {
+      this._renderSafely(data);
     }
     return Promise.resolve();
   }
 
+  /** On the page (again: a windowed notebook re-attaches cells): unbuilt traces wait to come near the viewport. */
+  protected onAfterAttach(): void {
+    this._order.forEach(slot => slot.watch());
+  }
+
   protected onBeforeDetach(): void {
-    if (activeView && this._order.includes(activeView)) {
-      activeView = null;
+    if (activeSlot && this._order.includes(activeSlot)) {
+      activeSlot = null;
     }
+    this._order.forEach(slot => slot.unwatch());
   }
 
   dispose(): void {
@@ -72,6 +81,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this.node.removeEventListener('focusin', this._onFocusIn);
     this.node.removeEventListener('pointerdown', this._onFocusIn);
     this._unsubscribe();
+    this._cancelPending();
     this._disposeViews(this._order);
     this._order = [];
     this._views.clear();
@@ -79,6 +89,66 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this._list = null;
     super.dispose();
   }
+
+  private _renderSafely(data: unknown): void {
+    try {
+      this._render(data);
+    } catch (error) {
+      // Last resort: a bug must show as a message, never as a blank cell.
+      this._showError(`nbtrace failed to render this trace: ${String(error)}`, data);
+    }
+  }
+
+  /**
+   * A newer payload (update_display_data) for an output none of whose traces
+   * is built yet: keep it and parse it only when one is needed, or when the
+   * browser is idle (the placeholders' headers follow) — so a live trace far
+   * below costs no parse per update.
+   */
+  private _holdBack(data: unknown): boolean {
+    if (this._data === undefined || this._order.length === 0 || this._order.some(slot => slot.built)) {
+      return false;
+    }
+    this._pending = { data };
+    if (!this._pendingTimer) {
+      const flush = (): void => {
+        this._pendingTimer = 0;
+        this._flushPending();
+      };
+      this._pendingTimer =
+        typeof requestIdleCallback !== 'undefined' ? requestIdleCallback(flush, { timeout: 1000 }) : window.setTimeout(flush, 250);
+    }
+    return true;
+  }
+
+  /** Render the payload held back, if any. */
+  private _flushPending(): void {
+    const pending = this._pending;
+    this._cancelPending();
+    if (pending) {
+      this._renderSafely(pending.data);
+    }
+  }
+
+  private _cancelPending(): void {
+    this._pending = null;
+    if (this._pendingTimer) {
+      if (typeof cancelIdleCallback !== 'undefined') {
+        cancelIdleCallback(this._pendingTimer);
+      } else {
+        window.clearTimeout(this._pendingTimer);
+      }
+      this._pendingTimer = 0;
+    }
+  }
+
+  /** A slot's view is needed: render what was held back first (the slot may be gone then), then build. */
+  private _onNear = (slot: TraceSlot): void => {
+    this._flushPending();
+    if (this._order.includes(slot)) {
+      slot.build();
+    }
+  };
 
   private _render(data: unknown): void {
     this._data = data;
@@ -103,20 +173,27 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this._list?.dispose();
     this._list?.node.remove();
     this._list = null;
-    const next: TraceView[] = [];
-    const nextById = new Map<string, TraceView>();
+    const next: TraceSlot[] = [];
+    const nextById = new Map<string, TraceSlot>();
     for (const trace of result.traces) {
       let view = this._views.get(trace.id);
       if (view && !nextById.has(trace.id)) {
         view.update(trace);
       } else {
-        view = new TraceView(trace, {
-          expansion: expansionOf(settings),
-          ...this._display(settings),
-          snapshot: this._snapshot,
-          datasetSink: (record, name) => addToDataset(this.node, record, name),
-          markdown: this._markdown
-        });
+        view = new TraceSlot(
+          trace,
+          {
+            expansion: expansionOf(settings),
+            ...this._display(settings),
+            snapshot: this._snapshot,
+            datasetSink: (record, name) => addToDataset(this.node, record, name),
+            markdown: this._markdown
+          },
+          { lazy: this._lazy, onNear: this._onNear }
+        );
+        if (this.isAttached || this.node.isConnected) {
+          view.watch();
+        }
       }
       // "Copy JSON" copies what the output holds, when it holds this one trace.
       view.setSource(result.traces.length === 1 ? data : undefined);
@@ -177,10 +254,10 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     this.node.replaceChildren(this._errorNode);
   }
 
-  private _disposeViews(views: TraceView[]): void {
+  private _disposeViews(views: TraceSlot[]): void {
     for (const view of views) {
-      if (activeView === view) {
-        activeView = null;
+      if (activeSlot === view) {
+        activeSlot = null;
       }
       view.dispose();
       view.node.remove();
@@ -189,11 +266,12 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
 
   private _onFocusIn = (event: Event): void => {
     const target = event.target as HTMLElement | null;
-    activeView = this._order.find(v => target && v.node.contains(target)) ?? activeView;
+    activeSlot = this._order.find(v => target && v.node.contains(target)) ?? activeSlot;
   };
 
   /** Settings changed: open traces take the new look; a new trace cap re-renders. */
   private _onSettings = (): void => {
+    this._flushPending();
     const s = getSettings();
     const cap = s.maxTracesPerOutput;
     if (this._data !== undefined && cap !== this._shownCap && this._traceCount > Math.min(cap, this._shownCap)) {
@@ -230,8 +308,12 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   private _traceCount = 0;
   private _list: TraceListView | null = null;
   private _mimeType: string;
-  private _views = new Map<string, TraceView>();
-  private _order: TraceView[] = [];
+  private _views = new Map<string, TraceSlot>();
+  private _order: TraceSlot[] = [];
+  private _lazy: boolean;
+  /** A newer payload not rendered yet (_holdBack), and the idle callback that will. */
+  private _pending: { data: unknown } | null = null;
+  private _pendingTimer = 0;
   private _errorNode: HTMLElement | null = null;
 }
 

@@ -20,9 +20,9 @@ export function setRenderOptions(options: Partial<IRenderMime.IRendererOptions>)
   renderOptions = options;
 }
 
-/** A renderer for a main-area widget: more rows, and a snapshot (running traces do not tick on). */
+/** A renderer for a main-area widget: more rows, a snapshot (running traces do not tick on), built at once. */
 export function createTraceWidget(): TraceRenderer {
-  const options = { ...renderOptions, mimeType: MIME_TYPE, maxVisibleRows: OWN_VIEW_VISIBLE_ROWS, snapshot: true };
+  const options = { ...renderOptions, mimeType: MIME_TYPE, maxVisibleRows: OWN_VIEW_VISIBLE_ROWS, snapshot: true, lazy: false };
   const r = new TraceRenderer(options as IRenderMime.IRendererOptions & typeof options);
   r.addClass('nbtrace-tab');
   return r;

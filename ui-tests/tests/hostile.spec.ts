@@ -130,6 +130,14 @@ test('the whole hostile corpus as saved outputs of an untrusted notebook: every 
 
   // Every output rendered by nbtrace (not the text/plain fallback), and not blank.
   await expect(page.locator(`.jp-Notebook ${RENDERER}`)).toHaveCount(items.length, { timeout: 120_000 });
+  // A trace output shows a placeholder (its header) until it comes near the viewport: bring each into view to build it.
+  await page.evaluate(async () => {
+    for (const cell of Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell'))) {
+      cell.scrollIntoView();
+      await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }
+  });
+  await expect(page.locator('.jp-Notebook .nbtrace-placeholder')).toHaveCount(0);
   const shown = await page.evaluate(renderer => {
     return Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell')).map(cell => {
       const root = cell.querySelector(renderer);

@@ -148,6 +148,8 @@ test('the demo notebook runs offline and shows the agent trace', async ({ page, 
   const agentCell = (await page.notebook.getCellOutputLocator(3))!;
   const renderer = agentCell.locator('.nbtrace-root');
   await expect(renderer.locator('.nbtrace-title')).toHaveText('run_agent');
+  // Run all leaves the notebook at its end: the output builds its tree when scrolled to.
+  await renderer.scrollIntoViewIfNeeded();
   await expect(renderer.locator('.nbtrace-row-error').first()).toBeVisible();
   // The failing tool call, selected: its error and stack trace in the detail panel.
   await renderer.locator('.nbtrace-row-error .nbtrace-name').first().click();
@@ -181,6 +183,7 @@ test('the demo notebook runs offline and shows the agent trace', async ({ page, 
   // Section 7: OpenAI autolog — the real openai client against the notebook's own fake server on 127.0.0.1.
   const autolog = (await page.notebook.getCellOutputLocator(17))!.locator('.nbtrace-root');
   await expect(autolog.locator('.nbtrace-title')).toHaveText('weather_agent');
+  await autolog.scrollIntoViewIfNeeded();
   const completions = autolog.locator('[role="treeitem"]', { hasText: 'Completions' });
   await expect(completions).toHaveCount(2);
   await completions.first().locator('.nbtrace-name').click();
