@@ -104,6 +104,7 @@ bench: $(INSTALL_STAMP) $(UI_NODE_STAMP) chromium
 	node bench/run.js
 	node bench/eval.js
 	node bench/list.js
+	node bench/notebook.js
 	$(VENV)/bin/python bench/python/overhead.py
 	$(VENV)/bin/python bench/python/eval_overhead.py > /dev/null
-	@cat bench/results/latest.md bench/results/eval.md bench/results/list.md bench/results/python.md bench/results/eval-python.md
+	@cat bench/results/latest.md bench/results/eval.md bench/results/list.md bench/results/notebook.md bench/results/python.md bench/results/eval-python.md
