@@ -14,8 +14,23 @@ const HEIGHT = 32;
 /** A drag shorter than this (px) is a click, not a zoom. */
 const MIN_BRUSH_PX = 4;
 
+/** The minimaps on the page: a theme change redraws them (a canvas keeps the colours it was drawn with). */
+const live = new Set<Minimap>();
+let themeObserver: MutationObserver | null = null;
+
+function watchTheme(m: Minimap): void {
+  live.add(m);
+  if (themeObserver || typeof MutationObserver === 'undefined' || typeof document === 'undefined' || !document.body) {
+    return;
+  }
+  // JupyterLab marks the body with the theme it applied (after its CSS is in).
+  themeObserver = new MutationObserver(() => live.forEach(x => x.redraw()));
+  themeObserver.observe(document.body, { attributes: true, attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light'] });
+}
+
 export class Minimap {
   constructor(onZoom: (window: TimeWindow | null) => void) {
+    watchTheme(this);
     this._onZoom = onZoom;
     this.node = document.createElement('div');
     this.node.className = 'nbtrace-minimap';
@@ -64,7 +79,13 @@ export class Minimap {
     this._schedule();
   }
 
+  /** Draw again soon (the theme changed). */
+  redraw(): void {
+    this._schedule();
+  }
+
   dispose(): void {
+    live.delete(this);
     this._resizeObserver?.disconnect();
     if (this._frame) {
       if (this._idle) {

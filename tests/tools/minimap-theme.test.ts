@@ -1,0 +1,23 @@
+/**
+ * The minimap is a canvas: it keeps the colours it was drawn with, so a theme
+ * change (JupyterLab marks the body with the theme it applied) redraws every
+ * minimap on the page, and a disposed one no more.
+ */
+import { Minimap } from '../../src/tools/minimap';
+
+test('a theme change redraws the minimaps on the page, not the disposed ones', async () => {
+  const a = new Minimap(() => undefined);
+  const b = new Minimap(() => undefined);
+  const redrawA = jest.spyOn(a, 'redraw');
+  const redrawB = jest.spyOn(b, 'redraw');
+  b.dispose();
+  document.body.dataset.jpThemeName = 'JupyterLab Dark';
+  await Promise.resolve(); // mutation observers run as a microtask
+  expect(redrawA).toHaveBeenCalledTimes(1);
+  expect(redrawB).not.toHaveBeenCalled();
+  document.body.dataset.jpThemeLight = 'false';
+  document.body.dataset.other = 'x'; // not a theme attribute
+  await Promise.resolve();
+  expect(redrawA).toHaveBeenCalledTimes(2);
+  a.dispose();
+});
