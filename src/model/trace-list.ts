@@ -17,7 +17,6 @@
 import { parsePayload } from './parse';
 import { Span, Trace, TraceState } from './types';
 import { isObject, num, Obj } from './util';
-import { decodeJson } from './attributes';
 import { costFromObject } from './cost';
 import { usageFromObject } from './tokens';
 
@@ -41,12 +40,22 @@ export interface KindUse {
   cost?: number;
 }
 
-/** One distinct (name, type, status, model) among a summary's spans. */
+/** One distinct (name, type, status, model) among a summary's spans (as the query reads a span: no content kept). */
 export interface SeenSpan {
   name: string;
   type: string;
   status: string;
   model?: string;
+  content: string;
+}
+
+/** `text` parsed as JSON, or `text` itself if it is not JSON. */
+function parsedOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** What a summary says about the spans it does not carry. */
@@ -63,7 +72,7 @@ function readSeen(v: unknown): SeenSpan[] {
   if (Array.isArray(v)) {
     for (const x of v.slice(0, 1000)) {
       if (Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string' && typeof x[2] === 'string') {
-        out.push(typeof x[3] === 'string' ? { name: x[0], type: x[1], status: x[2], model: x[3] } : { name: x[0], type: x[1], status: x[2] });
+        out.push(typeof x[3] === 'string' ? { name: x[0], type: x[1], status: x[2], model: x[3], content: '' } : { name: x[0], type: x[1], status: x[2], content: '' });
       }
     }
   }
@@ -232,7 +241,7 @@ export function quickSummaryTrace(doc: unknown): Trace | undefined {
         return undefined;
       }
       if (k === 'mlflow.trace.tokenUsage' || k === 'mlflow.trace.cost') {
-        metadata[k] = decodeJson(v);
+        metadata[k] = parsedOr(v); // unique per trace: the shared decode cache would only fill up
       } else if (k === 'mlflow.traceName' && v.startsWith('"')) {
         return undefined; // JSON text as a name: the reader's decoding rules apply
       } else {

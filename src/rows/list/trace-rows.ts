@@ -90,7 +90,7 @@ export function listRow(entry: ListEntry, index: number): ListRow {
   if (!entry.hasSpans) {
     facts.span_count = entry.summary?.spans ?? 0;
     // Span conditions match a summary on what it kept of its spans (not their content).
-    facts.spans = (entry.summary?.seen ?? []).map(s => ({ ...s, content: '' }));
+    facts.spans = entry.summary?.seen ?? [];
     facts.models = Object.keys(usage.models).filter(m => m !== NO_MODEL);
   }
   let costEstimated = entry.hasSpans && trace.cost?.estimated === true;
