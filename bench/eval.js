@@ -19,7 +19,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { ROOT, OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, median, p95, startServer, stopServer, Lab } = require('./lib');
+const { ROOT, OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, fmt, runs, stat, startServer, stopServer, Lab } = require('./lib');
 
 const QUICK = process.argv.includes('--quick');
 const ROWS_AT = process.argv.indexOf('--rows');
@@ -39,19 +39,6 @@ function makePayloads() {
   const payloads = JSON.parse(fs.readFileSync(out, 'utf-8'));
   fs.unlinkSync(out);
   return { made, payloads };
-}
-
-async function runs(lab, ensure, fn, args, n = RUNS, timeoutS = 60) {
-  const samples = [];
-  for (let i = 0; i < n; i++) {
-    await ensure();
-    const r = await lab.call(fn, args, timeoutS);
-    if (r && (r.timedOut || r.error)) {
-      return { samples, failed: r.timedOut ? `> ${timeoutS} s (timed out)` : `error: ${r.error}` };
-    }
-    samples.push(r);
-  }
-  return { samples };
 }
 
 async function main() {
@@ -91,7 +78,7 @@ async function main() {
     ];
     for (const [name, fn, args] of plan) {
       log(name);
-      r.cases[name] = await runs(lab, ensure, fn, args);
+      r.cases[name] = await runs(lab, ensure, fn, args, RUNS);
     }
   } finally {
     await lab.close();
@@ -105,16 +92,6 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- report
-const fmt = x => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
-
-function stat(c, pick) {
-  if (!c || !c.samples.length) {
-    return { p50: NaN, p95: NaN, note: c && c.failed ? c.failed : 'no samples' };
-  }
-  const xs = c.samples.map(pick);
-  return { p50: median(xs), p95: p95(xs), n: xs.length, note: c.failed || '' };
-}
-
 function report(r) {
   const L = [];
   const mb = b => `${(b / 1e6).toFixed(1)} MB`;

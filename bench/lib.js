@@ -214,7 +214,36 @@ class Lab {
 }
 
 
+/** `n` runs of the in-page `fn(...args)`, each after `ensure()`; stops at the first timeout or error. */
+async function runs(lab, ensure, fn, args, n, timeoutS = 60) {
+  const samples = [];
+  for (let i = 0; i < n; i++) {
+    await ensure();
+    const r = await lab.call(fn, args, timeoutS);
+    if (r && (r.timedOut || r.error)) {
+      return { samples, failed: r.timedOut ? `> ${timeoutS} s (timed out)` : `error: ${r.error}` };
+    }
+    samples.push(r);
+  }
+  return { samples };
+}
+
+/** A number for a report table: 3 significant-ish digits, '–' for none. */
+const fmt = x => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
+
+/** Median and p95 of `pick(sample)` over a case's samples (`pick` may give a list per sample). */
+function stat(c, pick) {
+  if (!c || !c.samples.length) {
+    return { p50: NaN, p95: NaN, note: c && c.failed ? c.failed : 'no samples' };
+  }
+  const xs = c.samples.flatMap(s => [].concat(pick(s)));
+  return { p50: median(xs), p95: p95(xs), n: xs.length, note: c.failed || '' };
+}
+
 module.exports = {
+  runs,
+  fmt,
+  stat,
   ROOT,
   OUT_DIR,
   BASE_URL,

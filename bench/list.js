@@ -21,7 +21,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { ROOT, OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, median, p95, startServer, stopServer, Lab } = require('./lib');
+const { ROOT, OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, fmt, runs, stat, startServer, stopServer, Lab } = require('./lib');
 
 const QUICK = process.argv.includes('--quick');
 const AT = process.argv.indexOf('--traces');
@@ -43,19 +43,6 @@ function makePayload() {
   const text = fs.readFileSync(out, 'utf-8');
   fs.unlinkSync(out);
   return { made, text };
-}
-
-async function runs(lab, ensure, fn, args, n = RUNS, timeoutS = 60) {
-  const samples = [];
-  for (let i = 0; i < n; i++) {
-    await ensure();
-    const r = await lab.call(fn, args, timeoutS);
-    if (r && (r.timedOut || r.error)) {
-      return { samples, failed: r.timedOut ? `> ${timeoutS} s (timed out)` : `error: ${r.error}` };
-    }
-    samples.push(r);
-  }
-  return { samples };
 }
 
 async function main() {
@@ -105,16 +92,6 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- report
-const fmt = x => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
-
-function stat(c, pick) {
-  if (!c || !c.samples.length) {
-    return { p50: NaN, p95: NaN, note: c && c.failed ? c.failed : 'no samples' };
-  }
-  const xs = c.samples.flatMap(s => [].concat(pick(s)));
-  return { p50: median(xs), p95: p95(xs), n: xs.length, note: c.failed || '' };
-}
-
 function report(r) {
   const m = r.meta.made;
   const L = [];

@@ -22,7 +22,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, median, p95, startServer, stopServer, Lab } = require('./lib');
+const { fmt, OUT_DIR, CHROMIUM, LAUNCH_ARGS, chromium, median, p95, startServer, stopServer, Lab } = require('./lib');
 
 const QUICK = process.argv.includes('--quick');
 const AT = process.argv.indexOf('--cells');
@@ -128,7 +128,6 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- report
-const fmt = x => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : '–');
 const fmt2 = x => (Number.isFinite(x) ? x.toFixed(2) : '–');
 
 function report(r) {

@@ -41,27 +41,11 @@
   }
 
   /** One first paint of payload `key` as `mime`: renderModel, layout, two frames. */
-  api.evalFirstPaint = async (key, mime) => {
-    const payload = evalPayload(key);
-    fullGc();
-    const m = mount(mime);
-    const t0 = performance.now();
-    await m.r.renderModel(model(mime, payload));
-    const t1 = performance.now();
-    void m.r.node.offsetHeight;
-    const t2 = performance.now();
-    await twoFrames();
-    const t3 = performance.now();
-    const out = {
-      renderModel: t1 - t0,
-      layout: t2 - t0,
-      paint: t3 - t0,
-      gridRows: m.r.node.querySelectorAll('.nbtrace-grid-body [role="row"]').length,
-      nodes: m.r.node.getElementsByTagName('*').length
-    };
-    unmount(m);
-    return out;
-  };
+  api.evalFirstPaint = async (key, mime) =>
+    firstPaintOf(mime, evalPayload(key), r => ({
+      gridRows: r.node.querySelectorAll('.nbtrace-grid-body [role="row"]').length,
+      nodes: r.node.getElementsByTagName('*').length
+    }));
 
   /** One live update: the document at N/2 rows done painted, then the one at N/2 + 1 into the same renderer. */
   api.evalLiveUpdate = async mime => {

@@ -78,3 +78,22 @@
     }
     m.r.dispose();
   }
+
+  /**
+   * One first paint of `payload` as `mime` in a fresh renderer: renderModel,
+   * layout, two frames; `extra(renderer)` adds what the case reports. Unmounts.
+   */
+  async function firstPaintOf(mime, payload, extra) {
+    fullGc();
+    const m = mount(mime);
+    const t0 = performance.now();
+    await m.r.renderModel(model(mime, payload));
+    const t1 = performance.now();
+    void m.r.node.offsetHeight;
+    const t2 = performance.now();
+    await twoFrames();
+    const t3 = performance.now();
+    const out = { renderModel: t1 - t0, layout: t2 - t0, paint: t3 - t0, ...extra(m.r) };
+    unmount(m);
+    return out;
+  }

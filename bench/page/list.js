@@ -34,24 +34,11 @@
   }
 
   /** One first paint as `mime`: renderModel, layout, two frames. */
-  api.listFirstPaint = async mime => {
-    const payload = structuredClone(state.list.payload);
-    fullGc();
-    const m = mount(mime);
-    const t0 = performance.now();
-    await m.r.renderModel(model(mime, payload));
-    const t1 = performance.now();
-    void m.r.node.offsetHeight;
-    await twoFrames();
-    const out = {
-      renderModel: t1 - t0,
-      paint: performance.now() - t0,
-      rows: m.r.node.querySelectorAll('.nbtrace-grid-body [role="row"]').length,
-      nodes: m.r.node.getElementsByTagName('*').length
-    };
-    unmount(m);
-    return out;
-  };
+  api.listFirstPaint = async mime =>
+    firstPaintOf(mime, structuredClone(state.list.payload), r => ({
+      rows: r.node.querySelectorAll('.nbtrace-grid-body [role="row"]').length,
+      nodes: r.node.getElementsByTagName('*').length
+    }));
 
   /**
    * Type `query` key by key into the filter box (its debounce taken out: each

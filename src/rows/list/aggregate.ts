@@ -6,6 +6,7 @@
  * PERCENTILE.INC): p50 of [1, 2, 3, 4] is 2.5. Pure.
  */
 import { scaleLinear } from 'd3-scale';
+import { ModelUse } from '../../model/trace-list';
 import { ListRow } from './trace-rows';
 
 export interface Percentiles {
@@ -17,17 +18,11 @@ export interface Percentiles {
   mean: number;
 }
 
-export interface ModelTotals {
+/** One model's use summed over the traces (calls, tokens, cost: as in one trace's ModelUse). */
+export interface ModelTotals extends ModelUse {
   model: string;
   /** Traces that used it. */
   traces: number;
-  calls: number;
-  input?: number;
-  output?: number;
-  total?: number;
-  cost?: number;
-  /** Some of its cost is estimated. */
-  estimated?: boolean;
 }
 
 export interface KindTotals {
