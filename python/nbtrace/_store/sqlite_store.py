@@ -90,7 +90,11 @@ class SqliteStore:
 
     def close(self) -> None:
         with self._lock:
-            conn, self._conn = self._conn, None
+            self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        """Close the connection (hold self._lock); the next use opens a fresh one."""
+        conn, self._conn = self._conn, None
         if conn is not None:
             try:
                 conn.close()
@@ -111,12 +115,7 @@ class SqliteStore:
                         if not _busy(exc) or attempt == WRITE_ATTEMPTS - 1:
                             raise
             except BaseException:
-                conn, self._conn = self._conn, None
-                if conn is not None:
-                    try:
-                        conn.close()
-                    except sqlite3.Error:
-                        pass
+                self._drop_connection()
                 raise
 
     @staticmethod
