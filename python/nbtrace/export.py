@@ -27,7 +27,6 @@ import collections
 import json
 import os
 import threading
-import time
 import warnings
 import weakref
 from typing import Any
@@ -246,14 +245,9 @@ class OTLPExporter:
     # -------------------------------------------------------------- control
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every queued trace was sent (or failed); ``False`` on timeout."""
-        deadline = None if timeout is None else time.monotonic() + max(0.0, float(timeout))
         with self._cond:
-            while self._pending:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
-        return True
+            return self._cond.wait_for(lambda: not self._pending,
+                                       None if timeout is None else max(0.0, float(timeout)))
 
     def shutdown(self, timeout: float | None = None) -> bool:
         """Stop exporting new traces; send the queued ones (waiting up to ``timeout``

@@ -22,7 +22,6 @@ import json
 import os
 import queue
 import threading
-import time
 import weakref
 from typing import Any
 
@@ -174,14 +173,9 @@ class StoreWriter:
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until every trace queued so far is written (or failed); False on timeout."""
         q = self._queue
-        deadline = None if timeout is None else time.monotonic() + timeout
         with q.all_tasks_done:
-            while q.unfinished_tasks:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                q.all_tasks_done.wait(remaining)
-        return True
+            return q.all_tasks_done.wait_for(lambda: not q.unfinished_tasks,
+                                             None if timeout is None else max(0.0, timeout))
 
     def close(self, timeout: float | None = EXIT_FLUSH_TIMEOUT_S) -> bool:
         """Flush, then stop the thread and close the store; False if it did not finish in time."""
