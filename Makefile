@@ -104,6 +104,7 @@ bench: $(INSTALL_STAMP) $(UI_NODE_STAMP) chromium
 	node bench/run.js
 	node bench/eval.js
 	node bench/list.js
+	node bench/times.js > /dev/null
 	node bench/notebook.js
 	$(VENV)/bin/python bench/python/overhead.py
 	$(VENV)/bin/python bench/python/eval_overhead.py > /dev/null
