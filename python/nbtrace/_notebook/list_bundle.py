@@ -49,24 +49,13 @@ def summary_doc(doc: Any) -> dict | None:
     meta = info.get("trace_metadata") if isinstance(info.get("trace_metadata"), dict) else {}
     meta = {k: (v if not isinstance(v, str) or len(v) <= MAX_META_CHARS else v[:MAX_META_CHARS] + "…")
             for k, v in meta.items() if k not in DROPPED_METADATA}
-    ms = _root_ms(doc)
-    if ms is not None:  # sub-ms, as the viewer times a trace with spans (info has whole ms)
-        info["execution_duration_ms"] = ms
+    ms = trace_stats(doc)[4]  # sub-ms from the root span, as the viewer times a trace with spans
+    if ms is not None:  # (info has whole ms)
+        info["execution_duration_ms"] = round(ms, 3)
     info["trace_metadata"] = meta
     if doc_size(info.get("assessments", [])) > 4000:
         info.pop("assessments")  # scores with long rationales: the row keeps none rather than a cut set
     return {"info": info, "summary": span_summary(doc)}
-
-
-def _root_ms(doc: dict) -> float | None:
-    spans = (doc.get("data") or {}).get("spans") if isinstance(doc.get("data"), dict) else None
-    roots = [x for x in spans or [] if isinstance(x, dict) and not x.get("parent_span_id")]
-    if len(roots) != 1:
-        return None
-    start, end = roots[0].get("start_time_unix_nano"), roots[0].get("end_time_unix_nano")
-    if isinstance(start, int) and isinstance(end, int) and end >= start:
-        return round((end - start) / 1e6, 3)
-    return None
 
 
 class ListPayload:
@@ -78,7 +67,6 @@ class ListPayload:
         self.traces: list = []
         self.summaries: list = []
         self.omitted = 0
-        self.errors = 0
         self._bytes = 0
 
     def add(self, doc: Any, size: int | None = None, summary: Any = None) -> str:
@@ -113,11 +101,14 @@ class ListPayload:
 
 
 def list_text(docs: Iterable[Any], total: int | None = None, head: str | None = None) -> str:
-    """The ``text/plain`` of a list: a count line, then one line per trace (at most 10)."""
+    """The ``text/plain`` of a list: a count line, then one line per trace (at most 10).
+    With a ``head`` given, only the first 10 documents are read (a cell's list resends it)."""
     lines = []
     n = errors = 0
     for doc in docs:
         n += 1
+        if len(lines) >= 10 and head is not None:
+            continue  # nothing more to say of it than the count
         try:
             name, spans, errs, tokens, ms, running = trace_stats(doc)[:6]
         except (TypeError, ValueError, AttributeError):
