@@ -10,7 +10,7 @@ import { ViewRenderer } from './view-renderer';
 import { TraceListView } from './list/list-view';
 import { parseTraceList } from './model/trace-list';
 import { addToDataset } from './kernel-bridge';
-import { expansionOf, getSettings, onSettingsChanged, rowHeightFor } from './settings';
+import { displayFor, expansionOf, getSettings, onSettingsChanged } from './settings';
 
 /** What a list of traces is displayed as. */
 export const LIST_MIME_TYPE = 'application/vnd.nbtrace.traces+json';
@@ -18,7 +18,7 @@ export const LIST_MIME_TYPE = 'application/vnd.nbtrace.traces+json';
 export class TraceListRenderer extends ViewRenderer<TraceListView> {
   constructor(options: IRenderMime.IRendererOptions) {
     super(options, 'nbtrace-list-root', 'this list of traces');
-    this._unsubscribe = onSettingsChanged(() => this.view?.panel.applySettings(this._display()));
+    this._unsubscribe = onSettingsChanged(() => this.view?.panel.applySettings(displayFor(getSettings())));
   }
 
   dispose(): void {
@@ -40,16 +40,11 @@ export class TraceListRenderer extends ViewRenderer<TraceListView> {
     this.showView(
       new TraceListView(result.list, {
         expansion: expansionOf(s),
-        ...this._display(),
+        ...displayFor(s),
         datasetSink: (record, name) => addToDataset(this.node, record, name),
         markdown: this.markdown
       })
     );
-  }
-
-  private _display() {
-    const s = getSettings();
-    return { maxVisibleRows: s.maxVisibleRows, rowHeight: rowHeightFor(s.rowDensity), timelineVisible: s.timelineVisible };
   }
 
   private _unsubscribe: () => void;

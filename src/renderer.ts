@@ -8,9 +8,9 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
-import { expansionOf, getSettings, NbtraceSettings, onSettingsChanged, rowHeightFor } from './settings';
+import { displayFor, expansionOf, getSettings, NbtraceSettings, onSettingsChanged } from './settings';
 import { markdownRenderer, MarkdownRenderer } from './common/markdown';
-import { DisplayOptions, TraceView } from './tree/trace-view';
+import { DisplayOptions, TraceView, TraceViewOptions } from './tree/trace-view';
 import { TraceSlot } from './tree/trace-slot';
 import { errorBox } from './common/error-box';
 import { addToDataset } from './kernel-bridge';
@@ -180,17 +180,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
       if (view && !nextById.has(trace.id)) {
         view.update(trace);
       } else {
-        view = new TraceSlot(
-          trace,
-          {
-            expansion: expansionOf(settings),
-            ...this._display(settings),
-            snapshot: this._snapshot,
-            datasetSink: (record, name) => addToDataset(this.node, record, name),
-            markdown: this._markdown
-          },
-          { lazy: this._lazy, onNear: this._onNear }
-        );
+        view = new TraceSlot(trace, this._viewOptions(settings), { lazy: this._lazy, onNear: this._onNear });
         if (this.isAttached || this.node.isConnected) {
           view.watch();
         }
@@ -229,18 +219,15 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     if (this._list) {
       this._list.update(list);
     } else {
-      this._list = new TraceListView(list, {
-        expansion: expansionOf(settings),
-        ...this._display(settings),
-        snapshot: this._snapshot,
-        datasetSink: (record, name) => addToDataset(this.node, record, name),
-        markdown: this._markdown
-      });
+      this._list = new TraceListView(list, this._viewOptions(settings));
     }
     this._list.setNote(
       `more than ${formatCount(settings.maxTracesPerOutput)} traces in one output are listed here (setting "Traces shown per output"); a row opens its trace`
     );
-    this.node.replaceChildren(this._list.node);
+    // Only when not already shown alone: moving the node would reset the grid's scroll.
+    if (this.node.firstChild !== this._list.node || this.node.childNodes.length !== 1) {
+      this.node.replaceChildren(this._list.node);
+    }
     this._errorNode = null;
   }
 
@@ -289,10 +276,17 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
 
   /** How the trees look with settings `s` (this renderer may show more rows than the setting). */
   private _display(s: Readonly<NbtraceSettings>): DisplayOptions {
+    return displayFor(s, this._maxVisibleRows);
+  }
+
+  /** What a new trace view (one per trace, or the list's opened trace) starts with. */
+  private _viewOptions(s: Readonly<NbtraceSettings>): Partial<TraceViewOptions> {
     return {
-      maxVisibleRows: this._maxVisibleRows ?? s.maxVisibleRows,
-      rowHeight: rowHeightFor(s.rowDensity),
-      timelineVisible: s.timelineVisible
+      expansion: expansionOf(s),
+      ...this._display(s),
+      snapshot: this._snapshot,
+      datasetSink: (record, name) => addToDataset(this.node, record, name),
+      markdown: this._markdown
     };
   }
 

@@ -44,6 +44,14 @@ export function rowHeightFor(density: RowDensity): number {
   return ROW_HEIGHTS[density];
 }
 
+/** How trees look with settings `s` (the shape of TraceView's display options); `maxVisibleRows` overrides the setting. */
+export function displayFor(
+  s: Readonly<NbtraceSettings>,
+  maxVisibleRows = s.maxVisibleRows
+): { maxVisibleRows: number; rowHeight: number; timelineVisible: boolean } {
+  return { maxVisibleRows, rowHeight: rowHeightFor(s.rowDensity), timelineVisible: s.timelineVisible };
+}
+
 /** The row height of the default density. */
 export const DEFAULT_ROW_HEIGHT = rowHeightFor(DEFAULT_SETTINGS.rowDensity);
 

@@ -11,7 +11,7 @@
  * JupyterLab theme: themeCss gives the --jp-* variables the styles use.
  */
 import { parsePayload } from './model';
-import { DEFAULT_SETTINGS, expansionOf, OWN_VIEW_VISIBLE_ROWS, rowHeightFor } from './settings';
+import { DEFAULT_SETTINGS, displayFor, expansionOf, OWN_VIEW_VISIBLE_ROWS } from './settings';
 import { TraceView } from './tree/trace-view';
 import { errorBox } from './common/error-box';
 import { themeCss } from './html/theme';
@@ -68,9 +68,7 @@ export function render(element: HTMLElement, payload: unknown): TraceView[] {
   const views = result.traces.map(trace => {
     const view = new TraceView(trace, {
       expansion: expansionOf(s),
-      maxVisibleRows: OWN_VIEW_VISIBLE_ROWS,
-      rowHeight: rowHeightFor(s.rowDensity),
-      timelineVisible: s.timelineVisible,
+      ...displayFor(s, OWN_VIEW_VISIBLE_ROWS),
       snapshot: true
     });
     view.setSource(result.traces.length === 1 ? payload : undefined);

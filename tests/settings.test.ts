@@ -92,6 +92,23 @@ describe('settings', () => {
     r.dispose();
   });
 
+  it('a newer payload over the cap updates the list in place, without moving its node (its scroll stays)', async () => {
+    applySettings({ maxTracesPerOutput: 2 });
+    const r = renderer();
+    const docs = [1, 2, 3, 4].map(i => otlpDoc([{ id: 'root', start: 0, end: i }], `t${i}`));
+    await r.renderModel(model(docs.slice(0, 3)));
+    const list = r.node.querySelector('.nbtrace-list')!;
+    // jsdom keeps scroll offsets of a moved node: watch for the move itself.
+    const moves = jest.spyOn(r.node, 'replaceChildren');
+    const inserts = jest.spyOn(r.node, 'insertBefore');
+    await r.renderModel(model(docs));
+    expect(moves).not.toHaveBeenCalled();
+    expect(inserts).not.toHaveBeenCalled();
+    expect(r.node.querySelector('.nbtrace-list')).toBe(list);
+    expect(r.node.querySelector('[role="grid"]')!.getAttribute('aria-rowcount')).toBe('5');
+    r.dispose();
+  });
+
   it('a disposed renderer stops listening', async () => {
     const r = renderer();
     await r.renderModel(model(otlpDoc(specs())));
