@@ -12,7 +12,7 @@ import { el } from '../common/dom';
 import { warningsList } from '../common/warnings';
 import { TraceList } from '../model/trace-list';
 import { aggregate } from '../rows/list/aggregate';
-import { cellText, groupText, tokensTitle } from '../rows/list/list-labels';
+import { cellText, groupCellText, groupText, tokensTitle } from '../rows/list/list-labels';
 import { itemKey, ListItem, listItems } from '../rows/list/sessions';
 import { filterRows, ListColumn, ListColumnId, listColumns, ListRow, listRows, SortDirection, sortRows } from '../rows/list/trace-rows';
 import { costTitle, formatCount } from '../rows/labels';
@@ -213,17 +213,7 @@ export class TraceListView {
         cell.textContent = `${item.collapsed ? '▸' : '▾'} ${groupText(g)}`;
         cell.title = `${groupText(g)}. Enter or click: ${item.collapsed ? 'show' : 'hide'} its traces`;
       } else {
-        const t = g.totals;
-        cell.textContent =
-          column === 'tokens' && t.tokens.total !== undefined
-            ? formatCount(t.tokens.total)
-            : column === 'latency' && t.latency
-              ? `p50 ${cellLatency(t.latency.p50)}`
-              : column === 'spans'
-                ? formatCount(g.rows.reduce((s, r) => s + r.facts.span_count, 0))
-                : column === 'status' && t.errors > 0
-                  ? `${t.errors} err`
-                  : '';
+        cell.textContent = groupCellText(g, column);
         cell.title = cell.textContent;
       }
       return;
@@ -260,8 +250,4 @@ export class TraceListView {
   private _note: HTMLElement;
   private _group: HTMLInputElement;
   private _warnings: HTMLElement;
-}
-
-function cellLatency(ms: number): string {
-  return cellText({ facts: { duration_ms: ms, status: 'OK' } } as unknown as ListRow, 'latency');
 }

@@ -6,8 +6,9 @@
  */
 import { parseTraceList, readSpanSummary } from '../../src/model/trace-list';
 import { aggregate, histogram, percentiles, quantile } from '../../src/rows/list/aggregate';
+import { groupCellText } from '../../src/rows/list/list-labels';
 import { groupBySession, listItems } from '../../src/rows/list/sessions';
-import { filterRows, listColumns, listRows, sortRows } from '../../src/rows/list/trace-rows';
+import { filterRows, ListColumnId, listColumns, listRows, sortRows } from '../../src/rows/list/trace-rows';
 import { NO_MODEL } from '../../src/rows/list/usage';
 import { parseQuery } from '../../src/rows/query/parser';
 import { otlpDoc, SpanSpec } from '../helpers/synthetic';
@@ -164,6 +165,7 @@ describe('sessions', () => {
     expect(groups[0].totals.errors).toBe(1);
     expect(groups[0].totals.tokens.total).toBe(6);
     expect(groups[0].totals.latency!.p50).toBe(150);
+    expect(['latency', 'status', 'tokens', 'spans', 'cost'].map(c => groupCellText(groups[0], c as ListColumnId))).toEqual(['p50 150 ms', '1 err', '6', '6', '']);
     const items = listItems(rows, true, new Set([groups[0].key]));
     expect(items.map(i => (i.kind === 'group' ? `group:${i.collapsed}` : i.row.facts.name))).toEqual([
       'group:true',

@@ -153,6 +153,23 @@ export function histogramText(bins: readonly Bin[]): string {
 }
 
 /** A session group's header: "session chat-42 · 5 traces · 1 error · 3.2 s · 1,200 tokens · $0.01". */
+/** A session's header row, in a column other than the name: its totals there ('' for none). */
+export function groupCellText(g: SessionGroup, column: ListColumnId): string {
+  const t = g.totals;
+  switch (column) {
+    case 'tokens':
+      return t.tokens.total !== undefined ? formatCount(t.tokens.total) : '';
+    case 'latency':
+      return t.latency ? `p50 ${formatDuration(t.latency.p50)}` : '';
+    case 'spans':
+      return formatCount(g.rows.reduce((s, r) => s + r.facts.span_count, 0));
+    case 'status':
+      return t.errors > 0 ? `${t.errors} err` : '';
+    default:
+      return '';
+  }
+}
+
 export function groupText(g: SessionGroup): string {
   const t = g.totals;
   const parts = [g.session !== undefined ? `session ${g.session}` : 'no session', `${formatCount(t.count)} trace${t.count === 1 ? '' : 's'}`];
