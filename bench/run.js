@@ -7,6 +7,7 @@
  *
  *   node bench/run.js            # full run (~5-8 min on 2 cores)
  *   node bench/run.js --quick    # 2 runs per case, no 100k trace (smoke test)
+ *   node bench/run.js --first-paint  # only nbtrace's first paint beside JSON.parse (printed, not saved)
  *
  * Environment: NBTRACE_BENCH_PORT (default 8897), NBTRACE_CHROMIUM
  * (default /usr/bin/chromium), NBTRACE_BENCH_URL (use a running JupyterLab
@@ -24,6 +25,7 @@ const path = require('path');
 const { ROOT, OUT_DIR, BASE_URL, CHROMIUM, LAUNCH_ARGS, chromium, median, p95, startServer, stopServer, Lab } = require('./lib');
 
 const QUICK = process.argv.includes('--quick');
+const FIRST_PAINT_ONLY = process.argv.includes('--first-paint');
 
 const NBTRACE = 'application/vnd.nbtrace.trace+json';
 const JSON_MIME = 'application/json';
@@ -125,7 +127,7 @@ async function main() {
         ['json', JSON_MIME, {}, p.runs],
         // A secondary baseline, ~1 s per run: 3 runs are enough.
         ['jsonExpanded', JSON_MIME, { expanded: true }, Math.min(3, p.runs)]
-      ]) {
+      ].slice(0, FIRST_PAINT_ONLY ? 1 : 3)) {
         const { samples, timedOut, error } = await repeat(lab, p, 'firstPaint', [p.key, mime, opts], runs);
         fp[name] = { samples, timedOut, error };
         log(`  first paint ${name}: ${fmtRuns(samples.map(s => s.paint), timedOut, error)}`);
@@ -136,6 +138,15 @@ async function main() {
         log(`  JSON.parse of its text: ${fmtRuns(samples.map(s => s.paint), timedOut, error)}`);
       }
       results.firstPaint[p.key] = fp;
+      if (FIRST_PAINT_ONLY) {
+        const paint = median(fp.nbtrace.samples.map(x => x.paint));
+        const parse = median(fp.parse.samples.map(x => x.paint));
+        const longest = median(fp.nbtrace.samples.map(x => x.longestTask));
+        log(`  => ${fmt(paint)} / ${fmt(parse)} = ${(paint / parse).toFixed(2)}× JSON.parse; longest task ${fmt(longest)} ms`);
+        await lab.page.evaluate(k => window.nbBench.drop(k), p.key).catch(() => {});
+        lab.prepared.delete(p.key);
+        continue;
+      }
 
       {
         const { samples, timedOut, error } = await repeat(lab, p, 'expandAll', [p.key], p.runs);
@@ -173,6 +184,9 @@ async function main() {
       lab.prepared.delete(p.key);
     }
 
+    if (FIRST_PAINT_ONLY) {
+      return;
+    }
     // Live updates of a running 1k-span MLflow v3 trace.
     const liveInfo = await lab.page.evaluate(() => window.nbBench.prepareLive(1000, 30));
     results.live.payload = liveInfo;

@@ -8,6 +8,10 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
+import { parseSteps, SLICE_SPANS, spanCountHint } from './model/parse';
+import { ParseResult } from './model/types';
+import { runInSlices } from './common/slices';
+import { ReadProgress } from './tree/read-progress';
 import { displayFor, expansionOf, getSettings, NbtraceSettings, onSettingsChanged } from './settings';
 import { markdownRenderer, MarkdownRenderer } from './common/markdown';
 import { DisplayOptions, TraceView, TraceViewOptions } from './tree/trace-view';
@@ -54,12 +58,13 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     return this._order.flatMap(slot => (slot.view ? [slot.view] : []));
   }
 
+  /** Resolves when the payload is on screen (a big one is read in slices first, see _renderSafely). */
   renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     const data = model.data[this._mimeType];
-    if (!this._holdBack(data)) {
-      this._renderSafely(data);
+    if (this._holdBack(data)) {
+      return Promise.resolve();
     }
-    return Promise.resolve();
+    return this._renderSafely(data);
   }
 
   /** On the page (again: a windowed notebook re-attaches cells): unbuilt traces wait to come near the viewport. */
@@ -90,13 +95,50 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     super.dispose();
   }
 
-  private _renderSafely(data: unknown): void {
+  /**
+   * Parse and show `data`. A payload of SLICE_SPANS spans or more is read in
+   * slices of time (common/slices.ts) so the page never stalls: a first
+   * render shows a progress line meanwhile, an update keeps the trace shown
+   * until the newer one is ready; a newer payload drops an unfinished read.
+   */
+  private _renderSafely(data: unknown): Promise<void> {
+    const ticket = ++this._ticket;
+    this._data = data;
+    if (spanCountHint(data) < SLICE_SPANS) {
+      this._showSafely(data, () => parsePayload(data));
+      return Promise.resolve();
+    }
+    const progress = this._order.length === 0 && !this._list ? this._showProgress() : null;
+    return runInSlices(parseSteps(data), {
+      onProgress: p => progress?.render(p),
+      cancelled: () => ticket !== this._ticket || this.isDisposed
+    }).then(result => {
+      progress?.node.remove();
+      if (result && ticket === this._ticket && !this.isDisposed) {
+        this._showSafely(data, () => result);
+      }
+    }, error => {
+      progress?.node.remove();
+      this._showError(`nbtrace failed to render this trace: ${String(error)}`, data);
+    });
+  }
+
+  private _showSafely(data: unknown, parse: () => ParseResult): void {
     try {
-      this._render(data);
+      this._show(data, parse());
     } catch (error) {
       // Last resort: a bug must show as a message, never as a blank cell.
       this._showError(`nbtrace failed to render this trace: ${String(error)}`, data);
     }
+  }
+
+  /** The line a big payload shows while it is read (only when nothing else is shown). */
+  private _showProgress(): ReadProgress {
+    const progress = new ReadProgress(spanCountHint(this._data));
+    this._errorNode?.remove();
+    this._errorNode = null;
+    this.node.replaceChildren(progress.node);
+    return progress;
   }
 
   /**
@@ -150,9 +192,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     }
   };
 
-  private _render(data: unknown): void {
-    this._data = data;
-    const result = parsePayload(data);
+  private _show(data: unknown, result: ParseResult): void {
     if (!result.ok) {
       this._showError(result.error, data);
       return;
@@ -262,7 +302,7 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     const s = getSettings();
     const cap = s.maxTracesPerOutput;
     if (this._data !== undefined && cap !== this._shownCap && this._traceCount > Math.min(cap, this._shownCap)) {
-      this._render(this._data);
+      void this._renderSafely(this._data);
     }
     // New expansion defaults only when they changed: re-applying them would undo "± level".
     const key = expansionKey(s);
@@ -309,6 +349,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   private _pending: { data: unknown } | null = null;
   private _pendingTimer = 0;
   private _errorNode: HTMLElement | null = null;
+  /** Counts renders: a slice-wise read that is no longer the latest is dropped. */
+  private _ticket = 0;
 }
 
 /** The expansion defaults as one comparable string ("depth/children"). */

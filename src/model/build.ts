@@ -4,14 +4,13 @@
  * Iterative throughout (explicit stacks): a 10,000-level chain must not
  * overflow the call stack. O(n log n) (the only superlinear step is sorting).
  */
-import { exceptionMessage, spanInputs, spanOutputs } from './span-fields';
-import { detectKind } from './kind';
 import { RawSpan, RawTrace } from './raw';
 import { NS_EPOCH_MIN, relMs, nsToEpochMs } from './time';
-import { rollupCost, spanCost, spanEstimate } from './cost';
-import { tracePrices } from './prices';
-import { rollupTokens, spanModel, spanTokens } from './tokens';
-import { Span, SpanEvent, Trace, TraceState } from './types';
+import { PriceTable, tracePrices } from './prices';
+import { SpanContext, SpanNode } from './span-node';
+import { drain, Progress, STEP_SPANS, Steps } from './steps';
+import { TraceFields, TraceNode } from './trace-node';
+import { Span, Trace, TraceState } from './types';
 
 const MISSING_ID = '(no id)';
 const ZERO_ID_RE = /^0+$/;
@@ -21,92 +20,76 @@ function label(s: Span): string {
 }
 
 /**
- * Unique ids: the first span keeps an id, later ones become `id#2`, `id#3`, …
- * Returns the ids and the id → index map.
+ * The id → span map, with unique ids: the first span keeps an id, later ones
+ * become `id#2`, `id#3`, … (renamed in place). One map write per span: filled
+ * back to front, so the first span of an id is the one left in it; only when
+ * some id repeats or is missing does a second, forward pass rename.
  */
-function assignIds(raw: RawTrace): [string[], Map<string, number>] {
-  const ids: string[] = new Array(raw.spans.length);
-  const index = new Map<string, number>();
-  const nextSuffix = new Map<string, number>();
-  for (let i = 0; i < raw.spans.length; i++) {
-    const r = raw.spans[i];
-    const base = r.id || MISSING_ID;
-    if (!r.id) {
-      raw.warnings.add('missing id', `Span #${i + 1} ("${r.name ?? '(unnamed)'}") has no id.`);
+function* indexIds(flat: SpanNode[], raw: RawTrace): Steps<Map<string, Span>> {
+  const n = flat.length;
+  const index = new Map<string, Span>();
+  let missing = false;
+  for (let i = n - 1; i >= 0; i--) {
+    const s = flat[i];
+    if (s.id === MISSING_ID) {
+      missing = true;
     }
-    let id = base;
-    if (index.has(id)) {
-      let k = nextSuffix.get(base) ?? 2;
-      while (index.has(`${base}#${k}`)) {
-        k++;
-      }
-      nextSuffix.set(base, k + 1);
-      id = `${base}#${k}`;
-      if (base !== MISSING_ID) {
-        raw.warnings.add('duplicate id', `Duplicate span id "${base}": a later span was renamed "${id}".`);
-      }
+    index.set(s.id, s);
+    if (i % STEP_SPANS === 0) {
+      yield { phase: 'build', done: 2 * n - i, total: 5 * n }; // pass 1 of buildSteps' five
     }
-    index.set(id, i);
-    ids[i] = id;
   }
-  return [ids, index];
+  if (index.size === n && !missing) {
+    return index;
+  }
+  const nextSuffix = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const s = flat[i];
+    const base = s.id;
+    if (!raw.spans[i].id) {
+      raw.warnings.add('missing id', `Span #${i + 1} ("${raw.spans[i].name ?? '(unnamed)'}") has no id.`);
+    }
+    if (index.get(base) === s) {
+      continue;
+    }
+    let k = nextSuffix.get(base) ?? 2;
+    while (index.has(`${base}#${k}`)) {
+      k++;
+    }
+    nextSuffix.set(base, k + 1);
+    s.id = `${base}#${k}`;
+    index.set(s.id, s);
+    if (base !== MISSING_ID) {
+      raw.warnings.add('duplicate id', `Duplicate span id "${base}": a later span was renamed "${s.id}".`);
+    }
+  }
+  return index;
 }
 
-function makeSpan(r: RawSpan, id: string, baseNs: bigint | undefined, inProgress: boolean, raw: RawTrace): Span {
-  const attributes = r.attributes;
+function makeSpan(r: RawSpan, seq: number, ctx: SpanContext, inProgress: boolean): SpanNode {
+  const baseNs = ctx.baseNs;
   const name = typeof r.name === 'string' && r.name !== '' ? r.name : '(unnamed)';
   const start = r.startNs !== undefined && baseNs !== undefined ? relMs(r.startNs, baseNs) : 0;
   let endNs = r.endNs ?? undefined;
   if (inProgress && endNs === 0n) {
     endNs = undefined; // an IN_PROGRESS trace writes 0 for "not ended yet"
   }
-  let end = endNs !== undefined && baseNs !== undefined ? relMs(endNs, baseNs) : undefined;
-  const events: SpanEvent[] = r.events.map(e => ({
-    name: e.name,
-    time: e.timeNs !== undefined && baseNs !== undefined ? relMs(e.timeNs, baseNs) : undefined,
-    attributes: e.attributes
-  }));
-  let statusMessage = r.statusMessage;
-  if (r.status === 'ERROR' && !statusMessage) {
-    statusMessage = exceptionMessage(r.events);
+  const end = endNs !== undefined && baseNs !== undefined ? relMs(endNs, baseNs) : undefined;
+  return new SpanNode(r, seq, r.id || MISSING_ID, name, start, end, ctx);
+}
+
+/** Times a span cannot be drawn with as given (after the ids are final, so messages name the right span). */
+function checkTimes(flat: SpanNode[], raw: RawTrace): void {
+  for (let i = 0; i < flat.length; i++) {
+    const span = flat[i];
+    if (raw.spans[i].startNs === undefined) {
+      raw.warnings.add('no start', `Span ${label(span)} has no readable start time; it is drawn at the start of the trace.`);
+    }
+    if (span.end !== undefined && span.end < span.start) {
+      raw.warnings.add('end before start', `Span ${label(span)} ends before it starts; its end was set to its start.`);
+      span.end = span.start;
+    }
   }
-  const d = (r.derived ??= {
-    kind: detectKind(attributes, r.kindHint),
-    inputs: spanInputs(attributes),
-    outputs: spanOutputs(attributes),
-    tokens: spanTokens(attributes),
-    cost: spanCost(attributes),
-    model: spanModel(attributes)
-  });
-  const span: Span = {
-    id,
-    parentId: r.parentId || null,
-    name,
-    kind: d.kind,
-    status: r.status,
-    statusMessage,
-    start,
-    end,
-    attributes,
-    inputs: d.inputs,
-    outputs: d.outputs,
-    events,
-    children: [],
-    depth: 0,
-    orphan: false,
-    tokens: d.tokens,
-    cost: d.cost,
-    model: d.model
-  };
-  if (r.startNs === undefined) {
-    raw.warnings.add('no start', `Span ${label(span)} has no readable start time; it is drawn at the start of the trace.`);
-  }
-  if (end !== undefined && end < start) {
-    raw.warnings.add('end before start', `Span ${label(span)} ends before it starts; its end was set to its start.`);
-    end = start;
-    span.end = end;
-  }
-  return span;
 }
 
 /** Break parent cycles: walking up from each span, the span whose parent link closes a loop is cut loose. */
@@ -153,9 +136,14 @@ function deriveState(roots: Span[], spans: Span[]): TraceState {
   return roots.some(r => r.status === 'OK') ? 'OK' : 'UNSET';
 }
 
+/** Build one trace's tree (all at once). */
 export function buildTrace(raw: RawTrace): Trace {
+  return drain(buildSteps(raw));
+}
+
+/** The same, pausing every STEP_SPANS spans of each pass (see steps.ts). */
+export function* buildSteps(raw: RawTrace): Steps<Trace> {
   const n = raw.spans.length;
-  const [ids, indexById] = assignIds(raw);
   let baseNs: bigint | undefined;
   let latestStartNs: bigint | undefined;
   for (const r of raw.spans) {
@@ -188,32 +176,44 @@ export function buildTrace(raw: RawTrace): Trace {
     }
   }
   const inProgress = raw.state === 'IN_PROGRESS';
-  const flat: Span[] = new Array(n);
+  let prices: PriceTable | undefined;
+  const ctx: SpanContext = { baseNs: refNs, prices: () => (prices ??= tracePrices(raw.metadata)) };
+  // Five passes over the spans pause as they go: making spans, ids, parent links, children, tree order.
+  const at = (pass: number, i: number): Progress => ({ phase: 'build', done: pass * n + i, total: 5 * n });
+  const flat: SpanNode[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    flat[i] = makeSpan(raw.spans[i], ids[i], refNs, inProgress, raw);
+    flat[i] = makeSpan(raw.spans[i], i, ctx, inProgress);
+    if (i % STEP_SPANS === STEP_SPANS - 1) {
+      yield at(0, i);
+    }
   }
+  const byId = yield* indexIds(flat, raw);
+  checkTimes(flat, raw);
 
   // Parent links; a parent id that names a duplicated id resolves to its first span.
   const parentIdx = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
+    if (i % STEP_SPANS === STEP_SPANS - 1) {
+      yield at(2, i);
+    }
     const pid = flat[i].parentId;
     if (pid === null) {
       continue;
     }
-    const j = indexById.get(pid);
-    if (j === undefined && ZERO_ID_RE.test(pid)) {
+    const parent = byId.get(pid) as SpanNode | undefined;
+    if (parent === undefined && ZERO_ID_RE.test(pid)) {
       // The all-zero id is OTel's "invalid span id": some exporters write it for "no parent".
       flat[i].parentId = null;
       continue;
     }
-    if (j === undefined) {
+    if (parent === undefined) {
       flat[i].orphan = true;
       raw.warnings.add(
         'orphan',
         `Span ${label(flat[i])} names parent "${pid}", which is not in this trace; it is shown at the top level.`
       );
     } else {
-      parentIdx[i] = j;
+      parentIdx[i] = parent.seq;
     }
   }
   breakCycles(parentIdx, flat, raw);
@@ -237,6 +237,9 @@ export function buildTrace(raw: RawTrace): Trace {
       c.sort(byStart);
       flat[i].children = c.map(k => flat[k]);
     }
+    if (i % STEP_SPANS === STEP_SPANS - 1) {
+      yield at(3, i);
+    }
   }
 
   // Depth-first pre-order with an explicit stack.
@@ -249,6 +252,9 @@ export function buildTrace(raw: RawTrace): Trace {
   while (stack.length > 0) {
     const s = stack.pop()!;
     spans.push(s);
+    if (spans.length % STEP_SPANS === 0) {
+      yield at(4, spans.length);
+    }
     for (let k = s.children.length - 1; k >= 0; k--) {
       const c = s.children[k];
       c.depth = s.depth + 1;
@@ -256,26 +262,16 @@ export function buildTrace(raw: RawTrace): Trace {
     }
   }
 
-  // byId reuses the id → index map (same keys): overwriting values is cheaper than a second 100k-entry Map.
-  const byId = indexById as unknown as Map<string, Span>;
-  for (let i = 0; i < n; i++) {
-    byId.set(ids[i], flat[i]);
-  }
   let duration = 0;
-  let prices: ReturnType<typeof tracePrices> | undefined;
   for (const s of spans) {
     const t = s.end ?? s.start;
     if (t > duration) {
       duration = t;
     }
-    if (s.cost === undefined && s.model !== undefined && s.tokens !== undefined) {
-      // No reported cost: estimate one from the model's list price (unknown model: none).
-      s.cost = spanEstimate(s, (prices ??= tracePrices(raw.metadata)));
-    }
   }
 
   const state = raw.state !== undefined && raw.state !== 'UNSET' ? raw.state : deriveState(roots, spans);
-  return {
+  const fields: TraceFields = {
     id: raw.id,
     format: raw.format,
     name: raw.name ?? roots[0]?.name ?? (raw.id || '(empty trace)'),
@@ -285,10 +281,9 @@ export function buildTrace(raw: RawTrace): Trace {
     roots,
     spans,
     byId,
-    tokens: rollupTokens(spans, raw.tokens),
-    cost: rollupCost(spans, raw.cost),
     metadata: raw.metadata,
     assessments: raw.assessments ?? [],
     warnings: raw.warnings.toArray()
   };
+  return new TraceNode(fields, raw.tokens, raw.cost);
 }

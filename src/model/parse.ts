@@ -2,9 +2,12 @@
  * Any supported trace payload → Trace[]: `detect` recognises the shape and
  * reads it into raw spans, `buildTrace` builds each tree.
  */
-import { buildTrace } from './build';
-import { detect } from './formats/detect';
-import { ParseResult } from './types';
+import { buildSteps } from './build';
+import { detectSteps } from './formats/detect';
+import { drain, Steps } from './steps';
+
+export { SLICE_SPANS, spanCountHint } from './formats/detect';
+import { ParseResult, Trace } from './types';
 
 /**
  * Parse a MIME payload: an object, JSON text or JSON Lines; MLflow v2/v3
@@ -13,12 +16,20 @@ import { ParseResult } from './types';
  * (nothing readable) or as warnings on the traces (partly readable).
  */
 export function parsePayload(data: unknown): ParseResult {
+  return drain(parseSteps(data));
+}
+
+/** parsePayload, pausing every few thousand spans with how far it is (see steps.ts). */
+export function* parseSteps(data: unknown): Steps<ParseResult> {
   try {
-    const d = detect(data);
+    const d = yield* detectSteps(data);
     if (typeof d === 'string') {
       return { ok: false, error: d };
     }
-    const traces = d.traces.map(buildTrace);
+    const traces: Trace[] = [];
+    for (const raw of d.traces) {
+      traces.push(yield* buildSteps(raw));
+    }
     if (d.skipped.length > 0) {
       const note = d.skipped.map(s => `Skipped: ${s}`);
       if (traces.length > 0) {

@@ -5,12 +5,16 @@
  * updates only change text, so a focused button keeps its focus.
  */
 import { assessmentChips } from '../common/chips';
+import { idleJob } from '../common/idle-job';
+import { countTotals, totalsReady } from '../model/trace-node';
 import { Assessment, Trace } from '../model/types';
 import { assessmentTitle } from '../rows/verdicts';
 import { copyButton } from '../common/copy';
 import { button } from '../common/dom';
 import { warningsList } from '../common/warnings';
 import { costMoney, costTitle, displayName, formatCount, formatDuration, tokenText } from '../rows/labels';
+
+const NOTHING = (): void => undefined;
 
 export class TraceHeader {
   /** `addToDataset`: when given, a button that opens the "Add to dataset" form. */
@@ -58,8 +62,24 @@ export class TraceHeader {
   /** Problems found in the trace's data; the view places it. */
   readonly warnings: HTMLElement;
 
-  /** `scores`: the trace's own assessments (groupAssessments(t).trace). */
+  /**
+   * `scores`: the trace's own assessments (groupAssessments(t).trace).
+   * A big trace's token and cost totals read every span's attributes: they
+   * are counted in idle time after the first paint, and until then the header
+   * shows the last totals it showed, marked "counting…".
+   */
   render(t: Trace, running: boolean, now: number, scores: readonly Assessment[] = []): void {
+    this._cancelCount();
+    const counting = !totalsReady(t);
+    if (counting) {
+      this._cancelCount = idleJob(
+        more => countTotals(t, more),
+        () => {
+          this._cancelCount = NOTHING;
+          this.render(t, running, now, scores);
+        }
+      );
+    }
     setText(this._title, displayName(t.name));
     this._title.title = `Trace ${t.id}`;
 
@@ -82,14 +102,23 @@ export class TraceHeader {
     if (errors > 0) {
       summary.push(`${formatCount(errors)} error${errors === 1 ? '' : 's'}`);
     }
-    if (t.tokens) {
-      summary.push(`tokens: ${tokenText(t.tokens)}`);
+    let why = '';
+    if (counting) {
+      summary.push(this._totals ? `${this._totals} (counting…)` : 'tokens and cost: counting…');
+    } else {
+      const totals: string[] = [];
+      if (t.tokens) {
+        totals.push(`tokens: ${tokenText(t.tokens)}`);
+      }
+      if (t.cost?.total !== undefined) {
+        totals.push(`cost: ${costMoney(t.cost)}${t.cost.estimated ? ' (estimated)' : ''}`);
+        why = costTitle(t.cost);
+      }
+      this._totals = totals.join(' · ');
+      summary.push(...totals);
     }
-    if (t.cost?.total !== undefined) {
-      summary.push(`cost: ${costMoney(t.cost)}${t.cost.estimated ? ' (estimated)' : ''}`);
-    }
+    this._summary.classList.toggle('nbtrace-counting', counting);
     setText(this._summary, summary.join(' · '));
-    const why = t.cost?.total !== undefined ? costTitle(t.cost) : '';
     if (why) {
       this._summary.title = why;
     } else if (this._summary.title) {
@@ -110,6 +139,11 @@ export class TraceHeader {
     this._scores.hidden = list.length === 0;
     this._scores.replaceChildren(...(list.length ? Array.from(assessmentChips(list, 'nbtrace-score-list').childNodes) : []));
     this._scores.setAttribute('aria-label', `${list.length} score${list.length === 1 ? '' : 's'} of this trace`);
+  }
+
+  /** Stop counting (the header is going away). */
+  dispose(): void {
+    this._cancelCount();
   }
 
   /** The live part: elapsed time and running spans (the ticker calls this). */
@@ -146,6 +180,10 @@ export class TraceHeader {
   private _warningsKey: string | null = null;
   private _scores: HTMLElement;
   private _scoresKey = '';
+  /** The token and cost part of the summary last shown (kept while a newer snapshot is counted). */
+  private _totals = '';
+  /** Stops the idle count of the totals. */
+  private _cancelCount: () => void = NOTHING;
 }
 
 /** Assign text only when it changed (no needless DOM mutation per live update). */

@@ -273,6 +273,7 @@ export class TraceView implements ToolsHost {
     this._columns.dispose();
     this._intersectionObserver?.disconnect();
     this._clock.dispose();
+    this._header.dispose();
   }
 
   private _renderAll(): void {

@@ -5,13 +5,58 @@
  */
 import { isJaegerTrace, isJaegerWrapper, parseJaegerTrace } from './jaeger';
 import { isMlflowSpan, isMlflowTrace, parseMlflowSpans, parseMlflowTrace } from './mlflow';
-import { isOtlpSpan, parseOtlpDocs } from './otlp';
+import { isOtlpSpan, otlpSpanCount, otlpSteps } from './otlp';
+import { drain, Steps } from '../steps';
 import { RawTrace } from '../raw';
 import { describeValue, isObject, Obj } from '../util';
 
 export const EXPECTED =
   'Expected an MLflow trace ({info, data.spans}), an OTLP/JSON document ({resourceSpans}) or Jaeger JSON ' +
   '({traceID, spans} or {data: [...]})';
+
+/** From this many spans on, a viewer reads a payload in steps (parseSteps) rather than at once. */
+export const SLICE_SPANS = 5000;
+
+/** About how many characters of JSON text one span takes (for a text payload's span count). */
+const CHARS_PER_SPAN = 500;
+
+/**
+ * About how many spans `data` holds, from its shape alone (no parsing): the
+ * span lists' lengths; text, by its length. For choosing how to read it and
+ * for progress, never for what is shown.
+ */
+export function spanCountHint(data: unknown, depth = 0): number {
+  if (typeof data === 'string') {
+    return Math.round(data.length / CHARS_PER_SPAN);
+  }
+  if (Array.isArray(data)) {
+    if (depth > 0 || spanListKind(data) !== undefined) {
+      return data.length;
+    }
+    let n = 0;
+    for (const item of data) {
+      n += spanCountHint(item, 1);
+    }
+    return n;
+  }
+  if (!isObject(data)) {
+    return 0;
+  }
+  if ('resourceSpans' in data) {
+    return otlpSpanCount([data]);
+  }
+  const holder = isObject(data.data) ? data.data : isObject(data.trace) && isObject(data.trace.data) ? data.trace.data : data;
+  if (Array.isArray(holder.spans)) {
+    return holder.spans.length;
+  }
+  if (depth === 0 && Array.isArray(data.traces)) {
+    return spanCountHint(data.traces, 0);
+  }
+  if (depth === 0 && Array.isArray(data.data)) {
+    return spanCountHint(data.data, 0); // Jaeger's {data: [trace, …]}
+  }
+  return 0;
+}
 
 /** One document's outcome: an OTLP doc (merged with the others later), finished RawTraces, or an error. */
 type Piece = { otlp: Obj } | { traces: RawTrace[] } | { error: string };
@@ -151,7 +196,15 @@ function classify(v0: unknown): Piece {
  * Any accepted payload → RawTraces in input order, plus messages about list
  * items that were skipped; or an error sentence when nothing could be read.
  */
-export function detect(data: unknown): { traces: RawTrace[]; skipped: string[] } | string {
+export function detect(data: unknown): Detected {
+  return drain(detectSteps(data));
+}
+
+/** What detect found: the traces read and the list items skipped, or why nothing could be read. */
+export type Detected = { traces: RawTrace[]; skipped: string[] } | string;
+
+/** detect, pausing as the OTLP reader goes (MLflow and Jaeger documents are read in one step each). */
+export function* detectSteps(data: unknown): Steps<Detected> {
   let values: unknown[];
   let isList = false;
   if (typeof data === 'string') {
@@ -202,7 +255,7 @@ export function detect(data: unknown): { traces: RawTrace[]; skipped: string[] }
     }
   });
   if (otlpDocs.length > 0) {
-    const r = parseOtlpDocs(otlpDocs);
+    const r = yield* otlpSteps(otlpDocs);
     if (typeof r === 'string') {
       errors.push(r);
     } else {

@@ -4,6 +4,7 @@
  */
 
 const HEX_RE = /^[0-9a-fA-F]+$/;
+const LOWER_HEX_RE = /^[0-9a-f]+$/;
 const B64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 // Lookup tables: char code → 6-bit value, byte → two hex digits (ids are decoded per span, per update).
@@ -102,6 +103,9 @@ function normalizeMlflowIdText(s: string | null): string | null {
  * emit base64 instead; accept that when it decodes to exactly 8 or 16 bytes.
  */
 export function normalizeOtelId(v: unknown): string | null {
+  if (typeof v === 'string' && LOWER_HEX_RE.test(v)) {
+    return v; // the common case, already normal: no trim, no copy
+  }
   const s0 = idText(v);
   if (s0 === null) {
     return null;

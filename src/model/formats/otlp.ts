@@ -13,7 +13,9 @@
 import { attributeMap, decodeJson } from '../attributes';
 import { normalizeOtelId } from './ids';
 import { normalizeStatus } from '../span-fields';
-import { RawEvent, RawSpan, RawTrace, Warnings } from '../raw';
+import { DerivedFields, RawEvent, RawSpan, RawTrace, Warnings } from '../raw';
+import { SpanStatus } from '../types';
+import { drain, STEP_SPANS, Steps } from '../steps';
 import { eventTimeNs, toNs } from '../time';
 import { isObject, Obj, str } from '../util';
 
@@ -41,12 +43,7 @@ function spanKindName(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Span attributes: AnyValues unwrapped; `mlflow.*` values JSON-decoded (MLflow exports them JSON-encoded over OTLP). */
-function spanAttributes(v: unknown): Obj {
-  // Decoded as the map is built: a second for-in pass over the new object costs more than the build.
-  return attributeMap(v, decodeMlflowValue);
-}
-
+/** Span attribute values: AnyValues unwrapped; `mlflow.*` JSON-decoded (MLflow exports them JSON-encoded over OTLP). */
 function decodeMlflowValue(value: unknown, key: string): unknown {
   return key.startsWith('mlflow.') ? decodeJson(value) : value;
 }
@@ -57,8 +54,53 @@ interface Group {
   warnings: Warnings;
 }
 
-function parseSpan(s: Obj, resource: Obj, scope: Obj | undefined): RawSpan {
-  const attributes = spanAttributes(s.attributes);
+/**
+ * One OTLP span: ids, name, times and status are read at once; the attribute
+ * map and the events (AnyValue unwrapping, the bulk of a span) on first read.
+ */
+class OtlpSpan implements RawSpan {
+  constructor(s: Obj, resource: Obj, scope: Obj | undefined) {
+    this._s = s;
+    this._resource = resource;
+    this._scope = scope;
+    this.id = normalizeOtelId(s.spanId) ?? '';
+    this.parentId = normalizeOtelId(s.parentSpanId);
+    this.name = str(s.name);
+    this.startNs = timeNs(s.startTimeUnixNano);
+    this.endNs = timeNs(s.endTimeUnixNano);
+    const status = isObject(s.status) ? s.status : NO_STATUS;
+    this.status = normalizeStatus(status.code);
+    this.statusMessage = typeof status.message === 'string' ? status.message : '';
+  }
+
+  id: string;
+  parentId: string | null;
+  name: string | undefined;
+  startNs: bigint | undefined;
+  endNs: bigint | undefined;
+  status: SpanStatus;
+  statusMessage: string;
+  derived?: DerivedFields = undefined;
+
+  get attributes(): Obj {
+    return (this._attributes ??= spanAttributes(this._s, this._resource, this._scope));
+  }
+
+  get events(): RawEvent[] {
+    return (this._events ??= spanEvents(this._s.events, this.startNs));
+  }
+
+  private _s: Obj;
+  private _resource: Obj;
+  private _scope: Obj | undefined;
+  private _attributes: Obj | undefined = undefined;
+  private _events: RawEvent[] | undefined = undefined;
+}
+
+/** The span's attributes, plus its OTLP kind, service and scope where the attributes lack them. */
+function spanAttributes(s: Obj, resource: Obj, scope: Obj | undefined): Obj {
+  // Decoded as the map is built: a second for-in pass over the new object costs more than the build.
+  const attributes = attributeMap(s.attributes, decodeMlflowValue);
   const kind = spanKindName(s.kind);
   if (kind !== undefined && attributes['otel.span_kind'] === undefined) {
     attributes['otel.span_kind'] = kind;
@@ -74,10 +116,13 @@ function parseSpan(s: Obj, resource: Obj, scope: Obj | undefined): RawSpan {
       attributes['otel.scope.version'] = scope.version;
     }
   }
-  const startNs = timeNs(s.startTimeUnixNano);
+  return attributes;
+}
+
+function spanEvents(list: unknown, startNs: bigint | undefined): RawEvent[] {
   const events: RawEvent[] = [];
-  if (Array.isArray(s.events)) {
-    for (const e of s.events) {
+  if (Array.isArray(list)) {
+    for (const e of list) {
       if (isObject(e)) {
         events.push({
           name: str(e.name) ?? '(event)',
@@ -87,18 +132,7 @@ function parseSpan(s: Obj, resource: Obj, scope: Obj | undefined): RawSpan {
       }
     }
   }
-  const status = isObject(s.status) ? s.status : NO_STATUS;
-  return {
-    id: normalizeOtelId(s.spanId) ?? '',
-    parentId: normalizeOtelId(s.parentSpanId),
-    name: str(s.name),
-    startNs,
-    endNs: timeNs(s.endTimeUnixNano),
-    status: normalizeStatus(status.code),
-    statusMessage: typeof status.message === 'string' ? status.message : '',
-    attributes,
-    events
-  };
+  return events;
 }
 
 function distinctKey(v: unknown): unknown {
@@ -134,6 +168,27 @@ function resourceMetadata(resources: Set<Obj>): Obj {
 
 /** One or more OTLP documents → RawTraces (in order of first appearance), or an error sentence. */
 export function parseOtlpDocs(docs: Obj[]): RawTrace[] | string {
+  return drain(otlpSteps(docs));
+}
+
+/** How many spans the documents hold (as far as their shape says; for progress only). */
+export function otlpSpanCount(docs: Obj[]): number {
+  let n = 0;
+  for (const doc of docs) {
+    for (const rs of Array.isArray(doc.resourceSpans) ? doc.resourceSpans : []) {
+      const scopes = isObject(rs) ? rs.scopeSpans ?? rs.instrumentationLibrarySpans : undefined;
+      for (const ss of Array.isArray(scopes) ? scopes : []) {
+        n += isObject(ss) && Array.isArray(ss.spans) ? ss.spans.length : 0;
+      }
+    }
+  }
+  return n;
+}
+
+/** parseOtlpDocs, pausing every STEP_SPANS spans (see steps.ts). */
+export function* otlpSteps(docs: Obj[]): Steps<RawTrace[] | string> {
+  const total = otlpSpanCount(docs);
+  let done = 0;
   const groups = new Map<string, Group>();
   const docWarnings = new Warnings();
   for (const doc of docs) {
@@ -171,7 +226,10 @@ export function parseOtlpDocs(docs: Obj[]): RawTrace[] | string {
             groups.set(traceId, g);
           }
           g.resources.add(resource);
-          g.spans.push(parseSpan(s, resource, scope));
+          g.spans.push(new OtlpSpan(s, resource, scope));
+          if (++done % STEP_SPANS === 0) {
+            yield { phase: 'read', done, total };
+          }
         }
       }
     }
