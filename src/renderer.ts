@@ -10,6 +10,7 @@ import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
 import { parseSteps, SLICE_SPANS, spanCountHint } from './model/parse';
 import { ParseResult } from './model/types';
+import { LiveDocs } from './model/live-docs';
 import { runInSlices } from './common/slices';
 import { ReadProgress } from './tree/read-progress';
 import { displayFor, expansionOf, getSettings, NbtraceSettings, onSettingsChanged } from './settings';
@@ -60,7 +61,13 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
 
   /** Resolves when the payload is on screen (a big one is read in slices first, see _renderSafely). */
   renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[this._mimeType];
+    // A big running trace's updates may be deltas: merged here, in order, before anything is held back.
+    const live = this._liveDocs.apply(model.data[this._mimeType]);
+    if (live.kind === 'waiting') {
+      this._showWaiting(live.spans);
+      return Promise.resolve();
+    }
+    const data = live.data;
     if (this._holdBack(data)) {
       return Promise.resolve();
     }
@@ -130,6 +137,17 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
       // Last resort: a bug must show as a message, never as a blank cell.
       this._showError(`nbtrace failed to render this trace: ${String(error)}`, data);
     }
+  }
+
+  /** A delta with no trace to apply it to (reloaded mid-run): say so, unless a trace is shown already. */
+  private _showWaiting(spans: number): void {
+    if (this._order.length > 0 || this._list) {
+      return; // the trace shown stays until the next whole update
+    }
+    const note = new ReadProgress(spans, `A running trace of ${formatCount(spans)} spans, updated in parts: it shows with its next whole update (if this output was saved while its cell ran, run the cell again).`);
+    this._errorNode?.remove();
+    this._errorNode = null;
+    this.node.replaceChildren(note.node);
   }
 
   /** The line a big payload shows while it is read (only when nothing else is shown). */
@@ -349,6 +367,8 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   private _pending: { data: unknown } | null = null;
   private _pendingTimer = 0;
   private _errorNode: HTMLElement | null = null;
+  /** Merges a running trace's delta updates into whole payloads. */
+  private _liveDocs = new LiveDocs();
   /** Counts renders: a slice-wise read that is no longer the latest is dropped. */
   private _ticket = 0;
 }

@@ -7,20 +7,22 @@ import { Progress, progressShare } from '../model/steps';
 import { formatCount } from '../rows/labels';
 
 export class ReadProgress {
-  constructor(spans: number) {
+  /** `what`: the text before the percentage (default: "Reading N spans…"). */
+  constructor(spans: number, what?: string) {
     this.node = document.createElement('div');
     this.node.className = 'nbtrace-read-progress';
     this.node.setAttribute('role', 'status');
     this.node.setAttribute('aria-live', 'polite');
     this._label = document.createElement('span');
     this._label.className = 'nbtrace-read-progress-label';
-    this._what = `Reading ${spans > 0 ? `${formatCount(spans)} spans` : 'the trace'}…`;
+    this._what = what ?? `Reading ${spans > 0 ? `${formatCount(spans)} spans` : 'the trace'}…`;
     this._label.textContent = this._what;
     this._bar = document.createElement('progress');
     this._bar.className = 'nbtrace-read-progress-bar';
     this._bar.max = 100;
     this._bar.value = 0;
     this._bar.setAttribute('aria-label', this._what);
+    this._bar.hidden = what !== undefined; // a message of its own: no progress to show
     this.node.append(this._label, this._bar);
   }
 

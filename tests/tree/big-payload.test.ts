@@ -69,3 +69,35 @@ it('a big update keeps the trace shown while the newer payload is read', async (
   expect(r.node.querySelector('[role="tree"]')).toBe(tree);
   expect(r.node.querySelector('.nbtrace-summary')!.textContent).toContain(`${(N + 1).toLocaleString('en-US')} spans`);
 });
+
+describe('a running trace updated in deltas', () => {
+  const spanDict = (i: number, end: string | null) => ({
+    trace_id: 'dHI=',
+    span_id: i === 0 ? 'root' : `s${i}`,
+    parent_span_id: i === 0 ? null : 'root',
+    name: i === 0 ? 'agent' : `step ${i}`,
+    start_time_unix_nano: String(1_700_000_000_000_000_000n + BigInt(i) * 1000n),
+    end_time_unix_nano: end,
+    attributes: {}
+  });
+  const info = { trace_id: 'tr-live', state: 'IN_PROGRESS', request_time: '2026-01-01T00:00:00Z', execution_duration_ms: 5 };
+  const spans = Array.from({ length: 600 }, (_, i) => spanDict(i, i === 0 ? null : String(1_700_000_000_000_000_000n + BigInt(i) * 1000n + 500n)));
+
+  it('shows the keyframe, then each delta merged onto it', async () => {
+    const r = mountRenderer();
+    await r.renderModel(mimeModel({ info, data: { spans }, nbtrace_live: { seq: 1 } }));
+    const summary = () => r.node.querySelector('.nbtrace-summary')!.textContent!;
+    expect(summary()).toContain('600 spans');
+    await r.renderModel(mimeModel({ nbtrace_delta: { seq: 2, base: 1, span_count: 601 }, info, data: { spans: [spanDict(600, null)] } }));
+    expect(summary()).toContain('601 spans');
+    expect(r.views[0].trace.spans.filter(s => s.end === undefined)).toHaveLength(2);
+  });
+
+  it('a delta with nothing to build on says what it waits for', async () => {
+    const r = mountRenderer();
+    await r.renderModel(mimeModel({ nbtrace_delta: { seq: 9, base: 8, span_count: 1234 }, info, data: { spans: [] } }));
+    const note = r.node.querySelector('[role="status"]');
+    expect(note!.textContent).toContain('A running trace of 1,234 spans');
+    expect(r.node.querySelector('[role="alert"]')).toBeNull();
+  });
+});

@@ -52,6 +52,7 @@ from .._util import report_internal_error
 from . import kernel
 from .bundle import trace_bundle
 from .cells import CellCap
+from .deltas import LiveDeltas
 from .timers import cancel_timer, start_timer
 
 MAX_LOAD = 0.25  # live publishing may use at most this share of the time ...
@@ -92,7 +93,7 @@ class LiveState:
     """Per-trace state of the live display (``TraceRecord.live``)."""
 
     __slots__ = ("lock", "parent", "cell", "shown", "finished", "last_sent", "cost", "timer",
-                 "publishes", "hidden")
+                 "publishes", "hidden", "deltas")
 
     def __init__(self, parent: dict | None) -> None:
         self.lock = threading.RLock()  # serializes publishes of this trace
@@ -105,6 +106,7 @@ class LiveState:
         self.timer: Any = None  # the pending trailing update, if any
         self.publishes = 0
         self.hidden = False  # over its cell's max_traces_per_cell: never displayed
+        self.deltas = LiveDeltas()  # a big trace's updates: keyframes and deltas
 
 
 class DisplayListener:
@@ -290,12 +292,16 @@ class DisplayListener:
             return
         started = self._clock()
         try:
-            bundle = trace_bundle(trace)
+            bundle = state.deltas.shape(trace_bundle(trace), final=state.finished)
             self._emit(state.parent, bundle, trace.display_id, update)
             state.shown = True
             state.publishes += 1
         except Exception as exc:
+            state.deltas.failed()
             report_internal_error("displaying the trace", exc)
+        except BaseException:  # interrupted mid-publish: it may not have got out
+            state.deltas.failed()
+            raise
         finally:
             state.last_sent = self._clock()
             state.cost = max(0.0, state.last_sent - started)

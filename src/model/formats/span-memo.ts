@@ -63,12 +63,25 @@ export function memoParse<T>(
 ): T {
   const usable = key !== undefined && key !== null && typeof key !== 'object';
   const old = usable ? prev?.get(key) : undefined;
-  // The same object again may have been mutated in place: only a different object proves equality.
-  const parsed = old && old[0] !== raw && sameJson(old[0], raw) ? old[1] : parse(raw);
+  // The same object again may have been mutated in place: only a different object proves
+  // equality, or the object being one that live-docs.ts passes on unchanged.
+  const parsed = old && (old[0] !== raw ? sameJson(old[0], raw) : unchanged.has(raw)) ? old[1] : parse(raw);
   if (usable && next) {
     next.set(key, [raw, parsed]);
   }
   return parsed;
+}
+
+const unchanged = new WeakSet<object>();
+
+/**
+ * `span` is a span dict of a live delta stream (model/live-docs.ts): nothing
+ * changes it after it arrived, so the same object again is the same span.
+ */
+export function markUnchanged(span: unknown): void {
+  if (typeof span === 'object' && span !== null) {
+    unchanged.add(span);
+  }
 }
 
 /** The key a span is remembered under: its raw span id (v3 and V4 at the top, v2 in `context`). */
