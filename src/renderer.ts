@@ -8,9 +8,8 @@
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import { parsePayload } from './model';
-import { parseSteps, SLICE_SPANS, spanCountHint } from './model/parse';
+import { LiveDocs, parseSteps, SLICE_SPANS, spanCountHint } from './model/parse';
 import { ParseResult } from './model/types';
-import { LiveDocs } from './model/live-docs';
 import { runInSlices } from './common/slices';
 import { ReadProgress } from './tree/read-progress';
 import { displayFor, expansionOf, getSettings, NbtraceSettings, onSettingsChanged } from './settings';

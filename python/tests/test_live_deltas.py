@@ -3,7 +3,7 @@
 The message of each update holds only the spans that changed since the previous
 publish; the first display, every ``KEYFRAME_EVERY``-th publish and the final
 state hold the whole trace; a small trace is always sent whole. The merge is
-checked the way the renderer does it (``src/model/live-docs.ts``): replay the
+checked the way the renderer does it (``src/model/formats/live-docs.ts``): replay the
 messages and compare with the whole trace.
 """
 from nbtrace._notebook.deltas import DELTA_KEY, DELTA_MIN_SPANS, KEYFRAME_EVERY, LIVE_KEY, LiveDeltas

@@ -7,6 +7,7 @@ import { detectSteps } from './formats/detect';
 import { drain, Steps } from './steps';
 
 export { SLICE_SPANS, spanCountHint } from './formats/detect';
+export { LiveDocs } from './formats/live-docs';
 import { ParseResult, Trace } from './types';
 
 /**

@@ -1,9 +1,9 @@
 /**
  * A big running trace's updates as keyframes and deltas (Python
- * `_notebook/deltas.py`, TS `model/live-docs.ts`): merged back into the whole
+ * `_notebook/deltas.py`, TS `model/formats/live-docs.ts`): merged back into the whole
  * trace, in order; out of step, the output waits for the next keyframe.
  */
-import { LiveDocs } from '../../src/model/live-docs';
+import { LiveDocs } from '../../src/model/parse';
 import { parsePayload } from '../../src/model';
 
 function span(id: string, end: number | null = 2): Record<string, unknown> {

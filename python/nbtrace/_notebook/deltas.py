@@ -11,7 +11,7 @@ spans that ended or changed, and the running ones, which are rebuilt each time):
   would save nothing), as is the first display and the final state, so the saved
   notebook holds the whole trace exactly as before;
 * every publish carries a sequence number; a delta names the publish it follows
-  (``base``). The renderer (``src/model/live-docs.ts``) applies a delta only on
+  (``base``). The renderer (``src/model/formats/live-docs.ts``) applies a delta only on
   top of that publish and otherwise waits for the next keyframe, which comes at
   least every :data:`KEYFRAME_EVERY` publishes (a page reloaded mid-run catches up);
 * a publish that failed is followed by a keyframe.

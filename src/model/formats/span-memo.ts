@@ -75,7 +75,7 @@ export function memoParse<T>(
 const unchanged = new WeakSet<object>();
 
 /**
- * `span` is a span dict of a live delta stream (model/live-docs.ts): nothing
+ * `span` is a span dict of a live delta stream (model/formats/live-docs.ts): nothing
  * changes it after it arrived, so the same object again is the same span.
  */
 export function markUnchanged(span: unknown): void {

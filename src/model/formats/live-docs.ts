@@ -11,8 +11,8 @@
  * Spans that did not change are the same objects in every merged dict, and are
  * marked unchanged (markUnchanged) so the span parse memo reuses their parse.
  */
-import { markUnchanged } from './formats/span-memo';
-import { isObject, Obj } from './util';
+import { markUnchanged } from './span-memo';
+import { isObject, Obj } from '../util';
 
 export const DELTA_KEY = 'nbtrace_delta';
 export const LIVE_KEY = 'nbtrace_live';
