@@ -106,6 +106,8 @@ bench: $(INSTALL_STAMP) $(UI_NODE_STAMP) chromium
 	node bench/list.js
 	node bench/times.js > /dev/null
 	node bench/notebook.js
+	node bench/html.js
 	$(VENV)/bin/python bench/python/overhead.py
+	$(VENV)/bin/python bench/python/live_growth.py
 	$(VENV)/bin/python bench/python/eval_overhead.py > /dev/null
 	@cat bench/results/latest.md bench/results/eval.md bench/results/list.md bench/results/notebook.md bench/results/times.md bench/results/python.md bench/results/eval-python.md

@@ -53,3 +53,49 @@ test('a running cell shows its trace growing, and the final tree is complete', a
   await expect(cell.locator('.nbtrace-root')).toHaveCount(1);
   await cell.screenshot({ path: path.join(SCREENSHOTS, 'live-final.png') });
 });
+
+/**
+ * A big running trace (past 500 spans) is updated in deltas (only the changed
+ * spans per message): mid-run, the header's span count grows past 500 in
+ * place while the kernel is busy; at the end the whole trace is there.
+ */
+test('a big running trace grows through delta updates, and ends whole', async ({ page, tmpPath }) => {
+  const source = fs.readFileSync(path.join(__dirname, 'python', 'ui_big_live.py'), 'utf-8');
+  await page.contents.uploadContent(source, 'text', `${tmpPath}/ui_big_live.py`);
+  await page.notebook.createNew('live-big.ipynb');
+  await page.notebook.setCell(0, 'code', "exec(open('ui_big_live.py').read())");
+  await page.notebook.selectCells(0);
+  await page.keyboard.press('Control+Enter');
+  const cell = page.locator('.jp-Notebook .jp-Cell').first();
+  const prompt = cell.locator('.jp-InputArea-prompt');
+  const summary = cell.locator('.nbtrace-header .nbtrace-summary');
+  const spanCount = async (): Promise<number> => Number(((await summary.textContent()) ?? '').replace(/,/g, '').match(/^(\d+) span/)?.[1] ?? 0);
+
+  // Counts seen while the cell runs: some past 500 (delta updates), before the end.
+  const seen: number[] = [];
+  // What the output model holds mid-run: some updates are deltas (a few spans each), not the whole trace.
+  const deltaSpans: number[] = [];
+  const outputDelta = () =>
+    page.evaluate(() => {
+      const nb = (window as any).jupyterapp.shell.currentWidget.content;
+      const out = nb.model.cells.get(0).outputs;
+      const data = out.length ? out.get(0).data['application/vnd.nbtrace.trace+json'] : undefined;
+      return data && data.nbtrace_delta ? data.data.spans.length : -1;
+    });
+  await expect(summary).toBeVisible({ timeout: 15000 });
+  while ((await prompt.textContent())?.includes('*')) {
+    seen.push(await spanCount());
+    deltaSpans.push(await outputDelta());
+    await page.waitForTimeout(150);
+  }
+  const deltas = deltaSpans.filter(n => n >= 0);
+  expect(deltas.length).toBeGreaterThan(0);
+  expect(Math.max(...deltas)).toBeLessThan(200);
+  const midRun = seen.filter(n => n > 500 && n < 901);
+  expect(midRun.length).toBeGreaterThan(1);
+  expect(new Set(midRun).size).toBeGreaterThan(1);
+  await expect(cell.locator('.nbtrace-read-progress')).toHaveCount(0);
+  await expect(summary).toContainText('901 spans');
+  await expect(cell.locator('.nbtrace-header .nbtrace-chip')).toHaveText('ok');
+  await expect(cell.locator('.nbtrace-root')).toHaveCount(1);
+});
