@@ -110,4 +110,4 @@ bench: $(INSTALL_STAMP) $(UI_NODE_STAMP) chromium
 	$(VENV)/bin/python bench/python/overhead.py
 	$(VENV)/bin/python bench/python/live_growth.py
 	$(VENV)/bin/python bench/python/eval_overhead.py > /dev/null
-	@cat bench/results/latest.md bench/results/eval.md bench/results/list.md bench/results/notebook.md bench/results/times.md bench/results/python.md bench/results/eval-python.md
+	@cat bench/results/latest.md bench/results/eval.md bench/results/list.md bench/results/notebook.md bench/results/times.md bench/results/html.md bench/results/python.md bench/results/live-growth.md bench/results/eval-python.md
