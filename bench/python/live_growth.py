@@ -70,7 +70,7 @@ def measure(n: int, step_s: float, socket, deltas_on: bool) -> dict:
     bundle = _Timed(_live, "trace_bundle")
     display = _Timed(_kernel, "publish")
     try:
-        nbtrace.configure(display=True, live=True, update_interval=0.1)
+        nbtrace.configure(display=True, live=True, update_interval=0.1, max_traces_per_cell=10 ** 9)
         gc.collect()
         t0 = now_ns()
         workload(n, step_s)()

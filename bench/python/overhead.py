@@ -347,7 +347,8 @@ def bench_latency(shell, socket, kernel, reps: dict) -> dict:
                 samples.append(now_ns() - t0)
             row["untraced_ms"] = median(samples) / 1e6
             for mode, live in (("live_off", False), ("live_on", True)):
-                nbtrace.configure(display=True, live=live, update_interval=0.1)
+                nbtrace.configure(display=True, live=live, update_interval=0.1,
+                                  max_traces_per_cell=10 ** 9)  # every rep is a trace of one cell
                 traced()  # warm up
                 nbtrace.get_collector().clear()
                 gc.collect()

@@ -14,6 +14,7 @@ leaves it out.
 """
 from __future__ import annotations
 
+import heapq
 import html
 from typing import Any
 
@@ -65,6 +66,19 @@ def _span_row(span: dict) -> dict | None:
             "end": end, "status": code, "kind": kind if isinstance(kind, str) else ""}
 
 
+def _ids(span: dict) -> tuple:
+    """``(span id, parent id or None)`` of an MLflow v2 or v3 span dict."""
+    context = span.get("context")
+    span_id = span.get("span_id", context.get("span_id") if isinstance(context, dict) else None)
+    return span_id, span.get("parent_span_id", span.get("parent_id")) or None
+
+
+def _start_key(span: dict) -> tuple:
+    """Sort key: start time (missing: last), then nothing else (stable order via nsmallest)."""
+    start = _num(span.get("start_time_unix_nano", span.get("start_time")))
+    return (0, start) if start is not None else (1, 0.0)
+
+
 def _duration(row: dict) -> str:
     if row["end"] is None or row["start"] is None:
         return "running"
@@ -92,18 +106,24 @@ def html_summary(doc: Any, text_summary: str) -> str | None:
         spans = data.get("spans") if isinstance(data, dict) else None
         if not isinstance(spans, list):
             return None
-        rows = [r for r in (_span_row(s) for s in spans) if r is not None]
-        ids = {r["id"] for r in rows}
-        roots = [r for r in rows if r["parent"] is None or r["parent"] not in ids]
+        # Only the roots and their children are shown, at most MAX_ROWS of them: one cheap
+        # pass reads ids and parents; full rows are made only for the spans shown.
+        links = [(sp, _ids(sp)) for sp in spans if isinstance(sp, dict)]
+        ids = {span_id for _, (span_id, _) in links}
+        roots = [sp for sp, (_, parent) in links if parent is None or parent not in ids]
+        root_ids = {_ids(sp)[0] for sp in roots}
         children: dict[Any, list[dict]] = {}
-        for r in rows:
-            if r["parent"] in ids:
-                children.setdefault(r["parent"], []).append(r)
-        start_key = (lambda r: r["start"] if r["start"] is not None else float("inf"))
+        for sp, (_, parent) in links:
+            if parent is not None and parent in root_ids:
+                children.setdefault(parent, []).append(sp)
         shown: list[tuple[int, dict]] = []
-        for root in sorted(roots, key=start_key):
-            shown.append((0, root))
-            shown.extend((1, c) for c in sorted(children.get(root["id"], []), key=start_key))
+        for root in heapq.nsmallest(MAX_ROWS, roots, key=_start_key):
+            shown.append((0, _span_row(root)))
+            first = heapq.nsmallest(MAX_ROWS, children.get(_ids(root)[0], []), key=_start_key)
+            shown.extend((1, _span_row(c)) for c in first)
+            if len(shown) >= MAX_ROWS:
+                break
+        rows = links
         head = (f'<div class="nbtrace-static-summary" style="font-family:sans-serif;font-size:13px">'
                 f"<div><b>{_text(text_summary.strip('<>'), 400)}</b></div>")
         foot = ('<div style="font-size:11px;color:#777">A trace recorded with nbtrace; '
