@@ -44,6 +44,26 @@
       return { paint, bytes: text.length, ok: v !== null };
     },
 
+    /**
+     * For a look (screenshots, not timing): render payload `key` into a new
+     * renderer and leave it shown `waitMs` after renderModel began (a big one
+     * may still be reading); `hide()` takes it away.
+     */
+    async keepShown(key, waitMs) {
+      api.hide();
+      state.shown = mount(NBTRACE);
+      const done = state.shown.r.renderModel(model(NBTRACE, structuredClone(state.payloads[key])));
+      await Promise.race([done, new Promise(resolve => setTimeout(resolve, waitMs))]);
+      return host().getBoundingClientRect().toJSON();
+    },
+
+    hide() {
+      if (state.shown) {
+        unmount(state.shown);
+        state.shown = null;
+      }
+    },
+
     drop(key) {
       delete state.payloads[key];
       if (state.texts) {
