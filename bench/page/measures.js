@@ -123,7 +123,8 @@
         observer.takeRecords().forEach(e => longTasks.push(e));
         observer.disconnect();
       }
-      const during = longTasks.filter(e => e.startTime >= t0 - 1).map(e => e.duration);
+      const tasks = longTasks.filter(e => e.startTime >= t0 - 1);
+      const during = tasks.map(e => e.duration);
       let heapDelta = NaN;
       if (heap) {
         heapDelta = (await settledHeap()) - before;
@@ -134,6 +135,8 @@
         paint: t3 - t0,
         heapDelta,
         longestTask: observer ? Math.max(0, ...during) : NaN,
+        // Each long task: [start after t0, duration] (ms), to tell the parse's slices from the view's build.
+        longTasks: tasks.map(e => [Math.round(e.startTime - t0), Math.round(e.duration)]),
         rows: m.r.node.querySelectorAll('[role="treeitem"]').length,
         nodes: m.r.node.getElementsByTagName('*').length,
         height: m.r.node.scrollHeight

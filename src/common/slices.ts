@@ -6,7 +6,7 @@
 import { Progress, Steps } from '../model/steps';
 
 /** A slice's time: well under the 50 ms a task may take before the page feels stuck. */
-const SLICE_MS = 20;
+const SLICE_MS = 12;
 
 export interface SliceOptions {
   /** After each slice, with where the steps are. */
@@ -24,7 +24,9 @@ export async function runInSlices<T>(steps: Steps<T>, options: SliceOptions = {}
       r = steps.next();
     }
     if (r.done) {
-      return r.value;
+      // What comes next (showing the result) gets a task of its own, not the rest of this slice's.
+      await nextTask();
+      return options.cancelled?.() ? undefined : r.value;
     }
     options.onProgress?.(r.value);
     await nextTask();
