@@ -30,6 +30,15 @@ const UNREAD = Symbol('unread');
 const NO_CHILDREN: Span[] = Object.freeze([]) as unknown as Span[];
 type Slot<T> = T | typeof UNREAD;
 
+/** A span's derived fields, once read (UNREAD: not yet). */
+interface LazyFields {
+  derived: DerivedFields | undefined;
+  message: Slot<string>;
+  attributes: Slot<Record<string, unknown>>;
+  events: Slot<SpanEvent[]>;
+  cost: Slot<Cost | undefined>;
+}
+
 function derive(r: RawSpan): DerivedFields {
   const a = r.attributes;
   return {
@@ -69,36 +78,39 @@ export class SpanNode implements Span {
   orphan = false;
 
   get statusMessage(): string {
-    if (this._message === UNREAD) {
+    const l = this._read();
+    if (l.message === UNREAD) {
       const r = this._raw;
-      this._message = r.status === 'ERROR' && !r.statusMessage ? exceptionMessage(r.events) : r.statusMessage;
+      l.message = r.status === 'ERROR' && !r.statusMessage ? exceptionMessage(r.events) : r.statusMessage;
     }
-    return this._message;
+    return l.message;
   }
   set statusMessage(v: string) {
-    this._message = v;
+    this._read().message = v;
   }
 
   get attributes(): Record<string, unknown> {
-    return this._attributes === UNREAD ? (this._attributes = this._raw.attributes) : this._attributes;
+    const l = this._read();
+    return l.attributes === UNREAD ? (l.attributes = this._raw.attributes) : l.attributes;
   }
   set attributes(v: Record<string, unknown>) {
-    this._attributes = v;
+    this._read().attributes = v;
   }
 
   get events(): SpanEvent[] {
-    if (this._events === UNREAD) {
+    const l = this._read();
+    if (l.events === UNREAD) {
       const base = this._ctx.baseNs;
-      this._events = this._raw.events.map(e => ({
+      l.events = this._raw.events.map(e => ({
         name: e.name,
         time: e.timeNs !== undefined && base !== undefined ? relMs(e.timeNs, base) : undefined,
         attributes: e.attributes
       }));
     }
-    return this._events;
+    return l.events;
   }
   set events(v: SpanEvent[]) {
-    this._events = v;
+    this._read().events = v;
   }
 
   get kind(): string {
@@ -138,22 +150,23 @@ export class SpanNode implements Span {
 
   /** Reported cost, else an estimate from the model's list price (unknown model: none). */
   get cost(): Cost | undefined {
-    if (this._cost === UNREAD) {
+    const l = this._read();
+    if (l.cost === UNREAD) {
       const reported = this._fields().cost;
-      this._cost =
+      l.cost =
         reported === undefined && this.model !== undefined && this.tokens !== undefined
           ? spanEstimate(this, this._ctx.prices())
           : reported;
     }
-    return this._cost;
+    return l.cost;
   }
   set cost(v: Cost | undefined) {
-    this._cost = v;
+    this._read().cost = v;
   }
 
   /** Whether the fields derived from the attributes have been read (the header's totals wait for them). */
   get derived(): boolean {
-    return this._cost !== UNREAD;
+    return this._lazy !== null && this._lazy.cost !== UNREAD;
   }
 
   /**
@@ -161,22 +174,25 @@ export class SpanNode implements Span {
    * trace whose span did not change, see memoParse), until one is set here.
    */
   private _fields(): DerivedFields {
-    return (this._derived ??= this._raw.derived ??= derive(this._raw));
+    const l = this._read();
+    return (l.derived ??= this._raw.derived ??= derive(this._raw));
   }
 
   private _own(): DerivedFields {
     const d = this._fields();
+    const l = this._read();
     if (d === this._raw.derived) {
-      this._derived = { ...d };
+      l.derived = { ...d };
     }
-    return this._derived!;
+    return l.derived!;
   }
 
   private _raw: RawSpan;
   private _ctx: SpanContext;
-  private _derived: DerivedFields | undefined = undefined;
-  private _message: Slot<string> = UNREAD;
-  private _attributes: Slot<Record<string, unknown>> = UNREAD;
-  private _events: Slot<SpanEvent[]> = UNREAD;
-  private _cost: Slot<Cost | undefined> = UNREAD;
+  /** The lazy fields, made on the first read of any (most spans of a big trace never get one). */
+  private _read(): LazyFields {
+    return (this._lazy ??= { derived: undefined, message: UNREAD, attributes: UNREAD, events: UNREAD, cost: UNREAD });
+  }
+
+  private _lazy: LazyFields | null = null;
 }
