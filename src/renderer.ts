@@ -110,11 +110,12 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
   private _renderSafely(data: unknown): Promise<void> {
     const ticket = ++this._ticket;
     this._data = data;
-    if (spanCountHint(data) < SLICE_SPANS) {
+    const spans = spanCountHint(data);
+    if (spans < SLICE_SPANS) {
       this._showSafely(data, () => parsePayload(data));
       return Promise.resolve();
     }
-    const progress = this._order.length === 0 && !this._list ? this._showProgress() : null;
+    const progress = this._order.length === 0 && !this._list ? this._showAlone(new ReadProgress(spans)) : null;
     return runInSlices(parseSteps(data), {
       onProgress: p => progress?.render(p),
       cancelled: () => ticket !== this._ticket || this.isDisposed
@@ -143,19 +144,20 @@ export class TraceRenderer extends Widget implements IRenderMime.IRenderer {
     if (this._order.length > 0 || this._list) {
       return; // the trace shown stays until the next whole update
     }
-    const note = new ReadProgress(spans, `A running trace of ${formatCount(spans)} spans, updated in parts: it shows with its next whole update (if this output was saved while its cell ran, run the cell again).`);
-    this._errorNode?.remove();
-    this._errorNode = null;
-    this.node.replaceChildren(note.node);
+    this._showAlone(
+      new ReadProgress(
+        spans,
+        `A running trace of ${formatCount(spans)} spans, updated in parts: it shows with its next whole update (if this output was saved while its cell ran, run the cell again).`
+      )
+    );
   }
 
-  /** The line a big payload shows while it is read (only when nothing else is shown). */
-  private _showProgress(): ReadProgress {
-    const progress = new ReadProgress(spanCountHint(this._data));
+  /** A status line (a big read's progress, a delta's wait) as the output's only content, while no trace is shown. */
+  private _showAlone(line: ReadProgress): ReadProgress {
     this._errorNode?.remove();
     this._errorNode = null;
-    this.node.replaceChildren(progress.node);
-    return progress;
+    this.node.replaceChildren(line.node);
+    return line;
   }
 
   /**

@@ -6,10 +6,16 @@
  */
 const SLICE_MS = 8;
 
+/** A job's cancel function before any job runs, and a `done` that does nothing. */
+export const NOTHING = (): void => undefined;
+
 export type IdleStep = (more: () => boolean) => boolean;
 
-/** Start the job; the returned function cancels it (idempotent). */
-export function idleJob(step: IdleStep, done: () => void): () => void {
+/**
+ * Start the job; the returned function cancels it (idempotent). `timeoutMs`:
+ * run a slice after this long even if the browser never idles (default: wait).
+ */
+export function idleJob(step: IdleStep, done: () => void, timeoutMs?: number): () => void {
   let handle = 0;
   let timer = false;
   let cancelled = false;
@@ -27,7 +33,8 @@ export function idleJob(step: IdleStep, done: () => void): () => void {
   const schedule = (): void => {
     if (typeof requestIdleCallback !== 'undefined') {
       // Leave 2 ms of the idle period to the browser.
-      handle = requestIdleCallback(deadline => run(() => deadline.timeRemaining() > 2), { timeout: 1000 });
+      const run2 = (deadline: IdleDeadline): void => run(() => deadline.timeRemaining() > 2);
+      handle = timeoutMs === undefined ? requestIdleCallback(run2) : requestIdleCallback(run2, { timeout: timeoutMs });
     } else {
       timer = true;
       handle = window.setTimeout(() => {

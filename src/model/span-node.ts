@@ -7,7 +7,7 @@
  * the detail panel, search and the header totals each derive what they read.
  *
  * Reading a lazy field is exactly the eager value (the same pure functions of
- * the raw span); tests/model/lazy.test.ts pins that for every fixture.
+ * the raw span); tests/model/lazy-fields.test.ts pins that for every fixture.
  */
 import { exceptionMessage, spanInputs, spanOutputs } from './span-fields';
 import { detectKind } from './kind';

@@ -9,6 +9,7 @@ import { Span, Trace } from '../model/types';
 import { ExpansionState } from '../rows/expansion';
 import { collapseShorterThan, keptSpans, kindsOf, maxDepth, NO_FILTER, SpanFilter } from '../rows/filters';
 import { prebuildIndex } from '../rows/search';
+import { idleJob, NOTHING } from '../common/idle-job';
 import { RowSearch, SearchState } from '../rows/search-state';
 import { TimeWindow } from '../rows/timeline';
 import { criticalPath, nextError } from '../rows/trace-facts';
@@ -193,9 +194,7 @@ export class TraceTools {
   }
 
   dispose(): void {
-    if (this._indexJob) {
-      cancelIdleCallback(this._indexJob);
-    }
+    this._cancelIndex();
     this._searchBar.dispose();
     this._minimap.dispose();
   }
@@ -209,16 +208,9 @@ export class TraceTools {
     if (trace.state === 'IN_PROGRESS' || trace.spans.length < INDEX_AHEAD_MIN_SPANS || typeof requestIdleCallback === 'undefined') {
       return;
     }
-    const step = (deadline: IdleDeadline): void => {
-      this._indexJob = 0;
-      if (this._host.trace === trace && !prebuildIndex(trace, () => deadline.timeRemaining() > 2)) {
-        this._indexJob = requestIdleCallback(step);
-      }
-    };
-    if (this._indexJob) {
-      cancelIdleCallback(this._indexJob);
-    }
-    this._indexJob = requestIdleCallback(step);
+    this._cancelIndex();
+    // Done when the index is built, or when the trace is no longer the one shown.
+    this._cancelIndex = idleJob(more => this._host.trace !== trace || prebuildIndex(trace, more), NOTHING);
   }
 
   private _afterSearchMove(): void {
@@ -248,5 +240,6 @@ export class TraceTools {
   private _filter: SpanFilter = NO_FILTER;
   private _critical: Set<Span> | null = null;
   private _zoom: TimeWindow | null = null;
-  private _indexJob = 0;
+  /** Stops the idle build of the search index. */
+  private _cancelIndex: () => void = NOTHING;
 }

@@ -5,7 +5,7 @@
  * updates only change text, so a focused button keeps its focus.
  */
 import { assessmentChips } from '../common/chips';
-import { idleJob } from '../common/idle-job';
+import { idleJob, NOTHING } from '../common/idle-job';
 import { countTotals, totalsReady } from '../model/trace-node';
 import { Assessment, Trace } from '../model/types';
 import { assessmentTitle } from '../rows/verdicts';
@@ -13,8 +13,6 @@ import { copyButton } from '../common/copy';
 import { button } from '../common/dom';
 import { warningsList } from '../common/warnings';
 import { costMoney, costTitle, displayName, formatCount, formatDuration, tokenText } from '../rows/labels';
-
-const NOTHING = (): void => undefined;
 
 export class TraceHeader {
   /** `addToDataset`: when given, a button that opens the "Add to dataset" form. */
@@ -77,7 +75,8 @@ export class TraceHeader {
         () => {
           this._cancelCount = NOTHING;
           this.render(t, running, now, scores);
-        }
+        },
+        1000
       );
     }
     setText(this._title, displayName(t.name));
