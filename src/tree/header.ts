@@ -14,6 +14,9 @@ import { button } from '../common/dom';
 import { warningsList } from '../common/warnings';
 import { costMoney, costTitle, displayName, formatCount, formatDuration, tokenText } from '../rows/labels';
 
+/** Room (in ch) for the usual token and cost totals: "tokens: 1,234,567 in · 123,456 out · … · cost: $12.34". */
+const TOTALS_ROOM = 72;
+
 export class TraceHeader {
   /** `addToDataset`: when given, a button that opens the "Add to dataset" form. */
   constructor(actions: { expandAll(): void; collapseAll(): void; traceJson(): string; addToDataset?: () => void }) {
@@ -117,7 +120,11 @@ export class TraceHeader {
       summary.push(...totals);
     }
     this._summary.classList.toggle('nbtrace-counting', counting);
-    setText(this._summary, summary.join(' · '));
+    const text = summary.join(' · ');
+    if (counting) {
+      this._reserve(text.length - summary[summary.length - 1].length + TOTALS_ROOM);
+    }
+    setText(this._summary, text);
     if (why) {
       this._summary.title = why;
     } else if (this._summary.title) {
@@ -126,6 +133,18 @@ export class TraceHeader {
     this.renderElapsed(now);
     this._renderScores(scores);
     this._renderWarnings(t.warnings);
+  }
+
+  /**
+   * Keep room for the totals while they are counted, and after: the longer
+   * text that replaces "counting…" would otherwise push the toolbar onto a
+   * second line and move the tree down under the reader's eyes.
+   */
+  private _reserve(chars: number): void {
+    if (chars > this._reserved) {
+      this._reserved = chars;
+      this._summary.style.minWidth = `min(100%, ${chars}ch)`;
+    }
   }
 
   /** The trace's own scores as chips (a span's show on its row and in its details). */
@@ -181,6 +200,8 @@ export class TraceHeader {
   private _scoresKey = '';
   /** The token and cost part of the summary last shown (kept while a newer snapshot is counted). */
   private _totals = '';
+  /** The width (in ch) kept for the summary since its totals were first counted. */
+  private _reserved = 0;
   /** Stops the idle count of the totals. */
   private _cancelCount: () => void = NOTHING;
 }

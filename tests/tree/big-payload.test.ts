@@ -40,10 +40,15 @@ it('marks the header totals "counting…" until they are counted, then shows the
   const summary = r.node.querySelector('.nbtrace-summary')!;
   expect(summary.textContent).toContain('counting…');
   expect(summary.classList.contains('nbtrace-counting')).toBe(true);
+  // Room for the totals is kept from the start, so their arrival does not move the toolbar.
+  const reserved = (summary as HTMLElement).style.minWidth;
+  expect(reserved).toMatch(/^min\(100%, \d+ch\)$/);
+  expect(Number(reserved.match(/(\d+)ch/)![1])).toBeGreaterThan(summary.textContent!.length);
   for (let i = 0; i < 200 && summary.classList.contains('nbtrace-counting'); i++) {
     await new Promise(resolve => setTimeout(resolve, 5));
   }
   expect(summary.classList.contains('nbtrace-counting')).toBe(false);
+  expect((summary as HTMLElement).style.minWidth).toBe(reserved);
   const llmSpans = Math.floor(N / 2);
   expect(summary.textContent).toContain(`${(3 * llmSpans).toLocaleString('en-US')} in · ${llmSpans.toLocaleString('en-US')} out`);
 });

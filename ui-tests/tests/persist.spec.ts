@@ -58,8 +58,19 @@ test('a saved trace renders the same after a reload, untrusted, and its fallback
   await page.contents.uploadContent(JSON.stringify(copied), 'text', `${tmpPath}/persist-copy.ipynb`);
   await page.notebook.close(true);
   await page.reload({ waitForIsReady: true });
-  await page.notebook.openByPath(`${tmpPath}/persist-copy.ipynb`);
-  await page.notebook.activate('persist-copy.ipynb');
+  // Opened by the app's own command once its layout is restored, and waited for by its path:
+  // galata's openByPath/activate can race the workspace restore after a reload.
+  const copyPath = `${tmpPath}/persist-copy.ipynb`;
+  await page.evaluate(async path => {
+    const app = (window as unknown as { jupyterapp: { restored: Promise<void>; commands: { execute(id: string, args: object): Promise<unknown> } } }).jupyterapp;
+    await app.restored;
+    await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+  }, copyPath);
+  await page.waitForFunction(path => {
+    const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { context?: { path: string; isReady: boolean } } | null } } }).jupyterapp;
+    const context = app.shell.currentWidget?.context;
+    return context?.path === path && context.isReady;
+  }, copyPath, { timeout: 60_000 });
   const trusted = await page.evaluate(() => {
     const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { cells: { get(i: number): { trusted: boolean } } } } } } } }).jupyterapp;
     return app.shell.currentWidget.content.model.cells.get(0).trusted;
