@@ -9,6 +9,7 @@ import { NS_EPOCH_MIN, relMs, nsToEpochMs } from './time';
 import { PriceTable, tracePrices } from './prices';
 import { SpanContext, SpanNode } from './span-node';
 import { drain, Progress, STEP_SPANS, Steps } from './steps';
+import { IdIndex } from './id-index';
 import { TraceFields, TraceNode } from './trace-node';
 import { Span, Trace, TraceState } from './types';
 
@@ -20,36 +21,34 @@ function label(s: Span): string {
 }
 
 /**
- * The id → span map, with unique ids: the first span keeps an id, later ones
- * become `id#2`, `id#3`, … (renamed in place). One map write per span: filled
- * back to front, so the first span of an id is the one left in it; only when
- * some id repeats or is missing does a second, forward pass rename.
+ * The id → span index, with unique ids: the first span keeps an id, later ones
+ * become `id#2`, `id#3`, … (renamed in place, then entered). One table write
+ * per span, into a table sized once (see id-index.ts).
  */
-function* indexIds(flat: SpanNode[], raw: RawTrace): Steps<Map<string, Span>> {
+function* indexIds(flat: SpanNode[], raw: RawTrace): Steps<IdIndex> {
   const n = flat.length;
-  const index = new Map<string, Span>();
-  let missing = false;
-  for (let i = n - 1; i >= 0; i--) {
-    const s = flat[i];
-    if (s.id === MISSING_ID) {
-      missing = true;
+  const index = new IdIndex(flat, n);
+  let later: number[] | undefined;
+  for (let i = 0; i < n; i++) {
+    if (flat[i].id === MISSING_ID || !index.add(i)) {
+      (later ??= []).push(i);
     }
-    index.set(s.id, s);
-    if (i % STEP_SPANS === 0) {
-      yield { phase: 'build', done: 2 * n - i, total: 5 * n }; // pass 1 of buildSteps' five
+    if (i % STEP_SPANS === STEP_SPANS - 1) {
+      yield { phase: 'build', done: n + i, total: 5 * n }; // pass 1 of buildSteps' five
     }
   }
-  if (index.size === n && !missing) {
+  if (later === undefined) {
     return index;
   }
   const nextSuffix = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
+  for (const i of later) {
     const s = flat[i];
     const base = s.id;
     if (!raw.spans[i].id) {
       raw.warnings.add('missing id', `Span #${i + 1} ("${raw.spans[i].name ?? '(unnamed)'}") has no id.`);
     }
-    if (index.get(base) === s) {
+    if (base === MISSING_ID && !index.has(base)) {
+      index.add(i); // the first span without an id keeps the name "(no id)"
       continue;
     }
     let k = nextSuffix.get(base) ?? 2;
@@ -58,7 +57,7 @@ function* indexIds(flat: SpanNode[], raw: RawTrace): Steps<Map<string, Span>> {
     }
     nextSuffix.set(base, k + 1);
     s.id = `${base}#${k}`;
-    index.set(s.id, s);
+    index.add(i);
     if (base !== MISSING_ID) {
       raw.warnings.add('duplicate id', `Duplicate span id "${base}": a later span was renamed "${s.id}".`);
     }

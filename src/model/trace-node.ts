@@ -7,7 +7,7 @@
  */
 import { rollupCost } from './cost';
 import { rollupTokens } from './tokens';
-import { Assessment, Cost, Span, TokenUsage, Trace, TraceFormat, TraceState } from './types';
+import { Assessment, Cost, Span, SpanIndex, TokenUsage, Trace, TraceFormat, TraceState } from './types';
 
 const UNREAD = Symbol('unread');
 
@@ -40,7 +40,7 @@ export class TraceNode implements Trace {
   duration: number;
   roots: Span[];
   spans: Span[];
-  byId: Map<string, Span>;
+  byId: SpanIndex;
   metadata: Record<string, unknown>;
   assessments: Assessment[];
   warnings: string[];

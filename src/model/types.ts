@@ -108,6 +108,14 @@ export interface Assessment {
   time?: string;
 }
 
+/** Span by id: what readers of a trace's index use (a Map<string, Span> is one too; the builder's is model/id-index.ts). */
+export interface SpanIndex {
+  get(id: string): Span | undefined;
+  has(id: string): boolean;
+  readonly size: number;
+  keys(): IterableIterator<string>;
+}
+
 export interface Trace {
   /** Trace id (MLflow request/trace id, or OTel trace id in lowercase hex). */
   id: string;
@@ -123,7 +131,7 @@ export interface Trace {
   roots: Span[];
   /** All spans in depth-first pre-order (the tree order). */
   spans: Span[];
-  byId: Map<string, Span>;
+  byId: SpanIndex;
   /** Trace-level token roll-up (no double counting through wrapper spans). */
   tokens?: TokenUsage;
   /** Trace-level cost roll-up, same rule as tokens (or `mlflow.trace.cost`). */

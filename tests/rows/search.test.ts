@@ -2,7 +2,7 @@
  * Search (query parsing, matching, highlighting), trace facts (errors below, self
  * time, next error) and their use in the TraceView: hand-computed cases.
  */
-import { Trace } from '../../src/model/types';
+import { Span, Trace } from '../../src/model/types';
 import { nextError, selfTime, spansWithErrorBelow } from '../../src/rows/trace-facts';
 import { highlightRanges, parseQuery, prebuildIndex, searchSpans, withAncestors } from '../../src/rows/search';
 import { TraceView } from '../../src/tree/trace-view';
@@ -128,6 +128,26 @@ describe('trace facts', () => {
   it('marks the ancestors of an error, not the error itself', () => {
     const t = trace();
     expect(names([...spansWithErrorBelow(t)]).sort()).toEqual(['agent', 'root']);
+  });
+
+  it('marks exactly the spans with an error somewhere below, in random trees (orphans and cycles too)', () => {
+    let seed = 7;
+    const rand = (k: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % k);
+    for (let round = 0; round < 30; round++) {
+      const n = 1 + rand(60);
+      const specs = Array.from({ length: n }, (_, i) => ({
+        id: `s${i}`,
+        // a parent anywhere (a cycle, itself, or missing now and then), or none
+        parent: rand(5) === 0 ? undefined : rand(9) === 0 ? `gone${i}` : `s${rand(n)}`,
+        start: rand(100),
+        end: 200,
+        ...(rand(6) === 0 ? { error: 'boom' } : {})
+      }));
+      const t = parseSpecs(specs);
+      const naive = (s: Span): boolean => s.children.some(c => c.status === 'ERROR' || naive(c));
+      const got = spansWithErrorBelow(t);
+      expect(t.spans.filter(s => got.has(s)).map(s => s.id)).toEqual(t.spans.filter(naive).map(s => s.id));
+    }
   });
 
   it('next error wraps around, in both directions', () => {
