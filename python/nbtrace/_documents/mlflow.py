@@ -12,7 +12,11 @@ re-encoded here), ids are base64-encoded once per span/trace, and an ended span
 never changes, so its dict is built once and reused by every later snapshot of
 its trace (``shared=True``, the display path): a live update of a big trace
 costs O(spans that changed) plus O(spans) list/summary work, not a rebuild.
-:func:`trace_to_dict` (``get_last_trace()``) still returns fresh dicts.
+In such a read-only snapshot the ended spans without a status message / events
+share one status dict per status and one empty event list (fewer objects for the
+garbage collector to track), and :func:`trace_snapshot` also hands back the span
+records, which the static HTML summary reads instead of the dicts.
+:func:`trace_to_dict` (``get_last_trace()``) still returns fresh dicts, sharing nothing.
 """
 from __future__ import annotations
 
@@ -43,13 +47,6 @@ def _trace_b64(trace: Any) -> str:
     return ids
 
 
-def _span_b64(span: Span) -> str:
-    b64 = span._b64_id
-    if b64 is None:
-        b64 = span._b64_id = _b64(span._span_id, 8)
-    return b64
-
-
 def _rfc3339(ns: int) -> str:
     try:
         moment = datetime.datetime.fromtimestamp(ns / 1e9, tz=datetime.timezone.utc)
@@ -58,27 +55,45 @@ def _rfc3339(ns: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def _build_span_dict(span: Span, trace_b64: str, share_attributes: bool = False) -> dict:
+def _build_span_dict(span: Span, trace_b64: str, parts: tuple | None = None) -> dict:
+    """The span's dict. ``parts`` (a read-only snapshot of ended spans): ``(status dicts
+    by status, an empty list)`` shared by the spans of the snapshot that have no status
+    message / no events — equal values, fewer objects for the garbage collector — and
+    the span's attributes dict used as is (an ended span's never changes)."""
     parent = span._parent
     if span._events:
         events = [dict(e, attributes=dict(e["attributes"])) for e in span._events]
-    else:
+    elif span._dropped_events or parts is None:
         events = []
+    else:
+        events = parts[1]
     if span._dropped_events:  # over max_events_per_span: say how many were not recorded
         when = events[-1]["time_unix_nano"] if events else span._start_ns
         events.append({"name": "nbtrace.dropped_events", "time_unix_nano": when,
                        "attributes": {"count": span._dropped_events}})
+    span_b64 = span._b64_id  # (cached on the span: its id is encoded once)
+    if span_b64 is None:
+        span_b64 = span._b64_id = _b64(span._span_id, 8)
+    if parent is not None:
+        parent_b64 = parent._b64_id
+        if parent_b64 is None:
+            parent_b64 = parent._b64_id = _b64(parent._span_id, 8)
+    else:
+        parent_b64 = None
+    if parts is None or span._status_message:
+        status = {"code": _STATUS_CODES[span._status], "message": span._status_message}
+    else:
+        status = parts[0][span._status]
     return {
         "trace_id": trace_b64,
-        "span_id": _span_b64(span),
+        "span_id": span_b64,
         "trace_state": "",
-        "parent_span_id": _span_b64(parent) if parent is not None else None,
+        "parent_span_id": parent_b64,
         "name": span._name,
         "start_time_unix_nano": span._start_ns,
         "end_time_unix_nano": span._end_ns,
-        # an ended span's attributes never change: a shared (read-only) doc may use them as is
-        "attributes": span._attributes if share_attributes else span._attributes.copy(),
-        "status": {"code": _STATUS_CODES[span._status], "message": span._status_message},
+        "attributes": span._attributes if parts is not None else span._attributes.copy(),
+        "status": status,
         "events": events,
     }
 
@@ -88,19 +103,29 @@ def span_to_dict(span: Span) -> dict:
     return _build_span_dict(span, _trace_b64(span._trace))
 
 
-def _shared_span_dict(span: Span, trace_b64: str, cache: bool) -> dict:
-    """:func:`span_to_dict`, built once for an ended span and reused (read-only)."""
-    cached = span._export
-    if cached is not None:
-        return cached
-    if span._end_ns is None:  # running: a fresh snapshot
-        return _build_span_dict(span, trace_b64)
-    if not cache:
-        return _build_span_dict(span, trace_b64, share_attributes=True)
-    # Ended: it never changes again (see Span). Another thread may have ended
-    # it just now, but we hold the trace lock, so it is complete.
-    built = span._export = _build_span_dict(span, trace_b64, share_attributes=True)
-    return built
+def _shared_span_dicts(spans: list, trace_b64: str, cache: bool) -> list:
+    """:func:`span_to_dict` of each span, built once for an ended span and reused
+    (read-only): cached on the span if ``cache``; a running span gets a fresh snapshot."""
+    out = []
+    append = out.append
+    build = _build_span_dict
+    parts = None
+    for span in spans:
+        cached = span._export
+        if cached is not None:
+            append(cached)
+        elif span._end_ns is None:  # running: a fresh snapshot
+            append(build(span, trace_b64))
+        else:
+            if parts is None:  # (what the ended spans built here share)
+                parts = ({key: {"code": code, "message": ""} for key, code in _STATUS_CODES.items()}, [])
+            built = build(span, trace_b64, parts)
+            if cache:
+                # Ended: it never changes again (see Span). Another thread may have ended
+                # it just now, but we hold the trace lock, so it is complete.
+                span._export = built
+            append(built)
+    return out
 
 
 def rollup_token_usage(spans: list[Span]) -> dict | None:
@@ -139,6 +164,12 @@ def trace_to_dict(trace: Any, shared: bool = False) -> dict:
 def trace_document(trace: Any, shared: bool) -> tuple:
     """``(trace dict, one-line summary)``; the summary is what :func:`summarize` gives
     for that dict, computed from the record instead of re-reading the dict."""
+    return trace_snapshot(trace, shared)[:2]
+
+
+def trace_snapshot(trace: Any, shared: bool) -> tuple:
+    """``(trace dict, one-line summary, span records)``: :func:`trace_document` and the
+    spans whose dicts it holds, in the same order (``html_summary`` reads them)."""
     trace_b64 = _trace_b64(trace)
     with trace.lock:
         spans = list(trace.spans)
@@ -148,7 +179,7 @@ def trace_document(trace: Any, shared: bool) -> tuple:
             cache = trace.root is not None and trace.root._end_ns is None
             if cache:
                 trace.export_cached = True
-            span_dicts = [_shared_span_dict(s, trace_b64, cache) for s in spans]
+            span_dicts = _shared_span_dicts(spans, trace_b64, cache)
         else:
             span_dicts = [_build_span_dict(s, trace_b64) for s in spans]
         errors = dropped_events = 0
@@ -218,4 +249,4 @@ def trace_document(trace: Any, shared: bool) -> tuple:
             name, len(span_dicts), errors, tokens, ms, state == "IN_PROGRESS")) + ">"
     except Exception:
         summary = summarize(doc)
-    return doc, summary
+    return doc, summary, spans

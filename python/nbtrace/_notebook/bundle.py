@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import _settings
 from .._documents.html_summary import html_summary
-from .._documents.mlflow import trace_document
+from .._documents.mlflow import trace_snapshot
 from .._documents.summary import summarize
 from .._util import report_internal_error
 
@@ -21,14 +21,14 @@ def trace_bundle(trace: Any) -> dict:
     """``{MIME_TYPE: <MLflow v3 trace dict>, "text/plain": <summary>}`` for a trace record.
 
     The dicts of ended spans are shared with other bundles of the same trace (built
-    once: see :func:`trace_document`): treat the bundle as read-only, and use
+    once: see :func:`trace_snapshot`): treat the bundle as read-only, and use
     :func:`nbtrace.trace_to_dict` for a private copy."""
-    doc, summary = trace_document(trace, shared=True)
+    doc, summary, spans = trace_snapshot(trace, shared=True)
     bundle = {MIME_TYPE: doc, "text/plain": summary}
     # The static summary is for viewers without nbtrace, which see the saved (final)
     # state: live updates of a running trace skip building it.
     if _settings.current().html_summary and trace.is_finished:
-        _add_html(bundle, doc, summary)
+        _add_html(bundle, doc, summary, spans)
     return bundle
 
 
@@ -41,9 +41,9 @@ def payload_bundle(payload: Any) -> dict:
     return bundle
 
 
-def _add_html(bundle: dict, doc: Any, summary: str) -> None:
+def _add_html(bundle: dict, doc: Any, summary: str, spans: list | None = None) -> None:
     try:
-        text = html_summary(doc, summary)
+        text = html_summary(doc, summary, spans)
     except Exception as exc:  # a summary must never cost the trace
         report_internal_error("html summary", exc)
         return

@@ -34,6 +34,7 @@ from json.encoder import encode_basestring as _encode_str
 from typing import Any
 
 from .. import _settings
+from .json_text import encode as _encode, encode_plain as _encode_plain
 from .._util import (MISSING, big_int_text, more_text, repr_text, safe_len, truncate_text,
                     type_name, unique_key, utf8_text, via_protocol)
 
@@ -259,39 +260,6 @@ def to_jsonable(value: Any, max_chars: int | None = None) -> Any:
         return safe_repr(value)
 
 
-# ``json.dumps(x, ensure_ascii=False, allow_nan=False)`` builds a new JSONEncoder (and
-# a new C encoder) on every call; these are built once (same output).
-_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-
-
-def _make_plain_encoder() -> Any:
-    """``json.dumps(value, ensure_ascii=False, allow_nan=False)`` for plain values
-    (see _plain_nodes: acyclic by construction, so no circular-reference markers):
-    the C encoder is built once instead of per call. Falls back to the encoder above
-    if this Python's C encoder is missing or behaves differently."""
-    fallback = json.JSONEncoder(ensure_ascii=False, allow_nan=False, check_circular=False).encode
-    try:
-        from json.encoder import c_make_encoder
-
-        def _default(obj: Any) -> Any:
-            raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
-
-        iterencode = c_make_encoder(None, _default, _encode_str, None, ": ", ", ",
-                                    False, False, False)
-        join = "".join
-
-        def encode_plain(value: Any) -> str:
-            return join(iterencode(value, 0))
-
-        sample = {"a": [1, 2.5, -0.0, True, None, "é\n\"x\""], "b": {"c": (1e300, "")}}
-        if encode_plain(sample) != json.dumps(sample, ensure_ascii=False, allow_nan=False):
-            return fallback
-        return encode_plain
-    except Exception:  # pragma: no cover - no C accelerator (e.g. PyPy)
-        return fallback
-
-
-_encode_plain = _make_plain_encoder()
 _INT_LIMIT = 1 << 3_000  # |i| < 2**3000  <=>  i.bit_length() <= 3000
 _NEG_INT_LIMIT = -_INT_LIMIT  # (precomputed: negating a 3,000-bit int allocates)
 
@@ -326,17 +294,37 @@ def _plain_nodes(obj: Any, depth: int = 0) -> int:
     if depth >= MAX_DEPTH:
         return -1
     if kind is dict:
-        if len(obj) > MAX_ITEMS:
-            return -1
-        for key in obj:
-            if type(key) is not str or len(key) > 1_000 or not (key.isascii() or _utf8_ok(key)):
-                return -1
-        return _plain_items(obj.values(), depth + 1)
+        return _plain_dict(obj, depth)
     if kind is list or kind is tuple:
         if len(obj) > MAX_ITEMS:
             return -1
         return _plain_items(obj, depth + 1)
     return -1
+
+
+def _plain_dict(obj: dict, depth: int) -> int:
+    """:func:`_plain_nodes` of an exact ``dict`` (less than MAX_DEPTH deep): keys and
+    values checked in one pass, the common scalar cases inline (inputs and outputs
+    are mostly dicts of a few strings and numbers)."""
+    if len(obj) > MAX_ITEMS:
+        return -1
+    count = 1
+    for key, item in obj.items():
+        if type(key) is not str or len(key) > 1_000 or not (key.isascii() or _utf8_ok(key)):
+            return -1
+        kind = type(item)
+        if kind is str and item.isascii() and len(item) <= MAX_STR_LEN:
+            count += 1
+        elif item is None or kind is bool or (kind is int and _NEG_INT_LIMIT < item < _INT_LIMIT):
+            count += 1
+        else:
+            n = _plain_nodes(item, depth + 1)
+            if n < 0:
+                return -1
+            count += n
+            if count > MAX_NODES:
+                return -1
+    return count if count <= MAX_NODES else -1
 
 
 def _plain_items(items: Any, child: int) -> int:
@@ -363,17 +351,21 @@ def dumps(value: Any) -> str:
     """JSON text of ``to_jsonable(value)`` (non-ASCII kept). Never raises."""
     try:
         kind = type(value)
-        if kind is str:  # fast paths for the common scalar cases
+        if kind is dict:  # (most inputs and outputs)
+            if not value:
+                return "{}"  # e.g. the inputs of a function without parameters
+            plain = _plain_dict(value, 0) > 0
+        elif kind is str:  # fast paths for the common scalar cases
             if len(value) <= MAX_STR_LEN and value.isascii():
                 return _encode_str(value)
             return _encode_str(_clean_str(value))
-        if value is None or kind is bool:
+        elif value is None or kind is bool:
             return "null" if value is None else ("true" if value else "false")
-        if kind is int and value.bit_length() <= 3_000:
+        elif kind is int and value.bit_length() <= 3_000:
             return int.__repr__(value)
-        if kind is dict and not value:
-            return "{}"  # e.g. the inputs of a function without parameters
-        if _plain_nodes(value) > 0:
+        else:
+            plain = _plain_nodes(value) > 0
+        if plain:
             try:
                 text = _encode_plain(value)
                 if len(text) <= MAX_VALUE_CHARS:
