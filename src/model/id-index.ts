@@ -33,39 +33,32 @@ export class IdIndex implements SpanIndex {
    * already taken. An id must not change while it is in the table.
    */
   add(k: number): boolean {
-    const id = this._spans[k].id;
-    const slots = this._slots;
-    const mask = this._mask;
-    let i = hash(id) & mask;
-    for (;;) {
-      const at = slots[i];
-      if (at === -1) {
-        slots[i] = k;
-        this._size++;
-        return true;
-      }
-      if (this._spans[at].id === id) {
-        return false;
-      }
-      i = (i + 1) & mask;
+    const slot = this._slot(this._spans[k].id);
+    if (this._slots[slot] !== -1) {
+      return false;
     }
+    this._slots[slot] = k;
+    this._size++;
+    return true;
   }
 
   get(id: string): Span | undefined {
     if (typeof id !== 'string') {
       return undefined;
     }
+    const at = this._slots[this._slot(id)];
+    return at === -1 ? undefined : this._spans[at];
+  }
+
+  /** The slot that holds `id`, or the empty one where it would go (linear probing). */
+  private _slot(id: string): number {
     const slots = this._slots;
     const mask = this._mask;
     let i = hash(id) & mask;
     for (;;) {
       const at = slots[i];
-      if (at === -1) {
-        return undefined;
-      }
-      const span = this._spans[at];
-      if (span.id === id) {
-        return span;
+      if (at === -1 || this._spans[at].id === id) {
+        return i;
       }
       i = (i + 1) & mask;
     }

@@ -303,28 +303,14 @@ def _plain_nodes(obj: Any, depth: int = 0) -> int:
 
 
 def _plain_dict(obj: dict, depth: int) -> int:
-    """:func:`_plain_nodes` of an exact ``dict`` (less than MAX_DEPTH deep): keys and
-    values checked in one pass, the common scalar cases inline (inputs and outputs
-    are mostly dicts of a few strings and numbers)."""
+    """:func:`_plain_nodes` of an exact ``dict`` (less than MAX_DEPTH deep; inputs and
+    outputs mostly are one): its keys, then its values."""
     if len(obj) > MAX_ITEMS:
         return -1
-    count = 1
-    for key, item in obj.items():
+    for key in obj:
         if type(key) is not str or len(key) > 1_000 or not (key.isascii() or _utf8_ok(key)):
             return -1
-        kind = type(item)
-        if kind is str and item.isascii() and len(item) <= MAX_STR_LEN:
-            count += 1
-        elif item is None or kind is bool or (kind is int and _NEG_INT_LIMIT < item < _INT_LIMIT):
-            count += 1
-        else:
-            n = _plain_nodes(item, depth + 1)
-            if n < 0:
-                return -1
-            count += n
-            if count > MAX_NODES:
-                return -1
-    return count if count <= MAX_NODES else -1
+    return _plain_items(obj.values(), depth + 1)
 
 
 def _plain_items(items: Any, child: int) -> int:
