@@ -17,6 +17,8 @@ const MIN_BRUSH_PX = 4;
 /** The minimaps on the page: a theme change redraws them (a canvas keeps the colours it was drawn with). */
 const live = new Set<Minimap>();
 let themeObserver: MutationObserver | null = null;
+/** The paint colours of the current theme, shared by every minimap; null: read them again. */
+let palette: readonly string[] | null = null;
 
 function watchTheme(m: Minimap): void {
   live.add(m);
@@ -24,8 +26,31 @@ function watchTheme(m: Minimap): void {
     return;
   }
   // JupyterLab marks the body with the theme it applied (after its CSS is in).
-  themeObserver = new MutationObserver(() => live.forEach(x => x.redraw()));
+  themeObserver = new MutationObserver(() => {
+    palette = null;
+    live.forEach(x => x.redraw());
+  });
   themeObserver.observe(document.body, { attributes: true, attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light'] });
+}
+
+/**
+ * The colours to paint with, by priority ('' for none, then plain, running,
+ * error), read from the theme once per theme change: reading a computed style
+ * forces a style recalculation of the page, and a theme change restyles all of
+ * it, so 100 minimaps each reading their own cost seconds (bench/notebook.js).
+ */
+export function minimapPalette(node: Element): readonly string[] {
+  if (palette) {
+    return palette;
+  }
+  const style = getComputedStyle(node);
+  const color = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  const colors = ['', color('--jp-brand-color1', '#1976d2'), color('--jp-warn-color1', '#f57c00'), color('--jp-error-color1', '#d32f2f')];
+  // Without a theme observer nothing would say when they change: read them each time.
+  if (themeObserver) {
+    palette = colors;
+  }
+  return colors;
 }
 
 export class Minimap {
@@ -124,10 +149,8 @@ export class Minimap {
     }
     const width = this._width;
     this._canvas.width = width;
-    const style = getComputedStyle(this.node);
-    const color = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
     // Paint colours by priority: an error shows over a running span over a plain one.
-    const palette = ['', color('--jp-brand-color1', '#1976d2'), color('--jp-warn-color1', '#f57c00'), color('--jp-error-color1', '#d32f2f')];
+    const colors = minimapPalette(this.node);
     ctx.clearRect(0, 0, width, HEIGHT);
     const cells = overviewCells(trace, this._end, width, HEIGHT);
     // One rectangle per run of equal cells: O(width × height) draw calls at most, whatever the span count.
@@ -140,7 +163,7 @@ export class Minimap {
           x2++;
         }
         if (c > 0) {
-          ctx.fillStyle = palette[c];
+          ctx.fillStyle = colors[c];
           ctx.fillRect(x, y * cells.rowHeight, x2 - x, Math.max(1, cells.rowHeight - (cells.rowHeight > 2 ? 1 : 0)));
         }
         x = x2;

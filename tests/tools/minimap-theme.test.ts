@@ -3,7 +3,7 @@
  * change (JupyterLab marks the body with the theme it applied) redraws every
  * minimap on the page, and a disposed one no more.
  */
-import { Minimap } from '../../src/tools/minimap';
+import { Minimap, minimapPalette } from '../../src/tools/minimap';
 
 test('a theme change redraws the minimaps on the page, not the disposed ones', async () => {
   const a = new Minimap(() => undefined);
@@ -20,4 +20,23 @@ test('a theme change redraws the minimaps on the page, not the disposed ones', a
   await Promise.resolve();
   expect(redrawA).toHaveBeenCalledTimes(2);
   a.dispose();
+});
+
+test('the minimaps read the theme colours once per theme, not once per minimap', async () => {
+  const a = new Minimap(() => undefined);
+  const b = new Minimap(() => undefined);
+  const read = jest.spyOn(window, 'getComputedStyle');
+  document.body.dataset.jpThemeName = 'JupyterLab Light';
+  await Promise.resolve();
+  const first = minimapPalette(a.node);
+  expect(minimapPalette(b.node)).toBe(first);
+  expect(read).toHaveBeenCalledTimes(1);
+  expect(first.slice(1).every(c => c.length > 0)).toBe(true);
+  document.body.dataset.jpThemeName = 'JupyterLab Dark';
+  await Promise.resolve();
+  expect(minimapPalette(b.node)).not.toBe(first);
+  expect(read).toHaveBeenCalledTimes(2);
+  read.mockRestore();
+  a.dispose();
+  b.dispose();
 });
