@@ -5,7 +5,7 @@
  * overflow the call stack. O(n log n) (the only superlinear step is sorting).
  */
 import { RawSpan, RawTrace } from './raw';
-import { NS_EPOCH_MIN, relMs, nsToEpochMs } from './time';
+import { epochMsOfParts, nsOfParts, partsBefore, relMsOfParts } from './ns-parts';
 import { PriceTable, tracePrices } from './prices';
 import { SpanContext, SpanNode } from './span-node';
 import { drain, Progress, STEP_SPANS, Steps } from './steps';
@@ -65,15 +65,24 @@ function* indexIds(flat: SpanNode[], raw: RawTrace): Steps<IdIndex> {
   return index;
 }
 
-function makeSpan(r: RawSpan, seq: number, ctx: SpanContext, inProgress: boolean): SpanNode {
-  const baseNs = ctx.baseNs;
+/** 1e17 ns (1973) in ms: a smaller start is not an epoch-ns value (time.ts NS_EPOCH_MIN). */
+const EPOCH_MIN_MS = 1e11;
+
+/** The trace's time origin as ns parts (see ns-parts.ts); ms undefined: no time anywhere. */
+interface Origin {
+  ms: number | undefined;
+  sub: number;
+}
+
+function makeSpan(r: RawSpan, seq: number, ctx: SpanContext, o: Origin, inProgress: boolean): SpanNode {
   const name = typeof r.name === 'string' && r.name !== '' ? r.name : '(unnamed)';
-  const start = r.startNs !== undefined && baseNs !== undefined ? relMs(r.startNs, baseNs) : 0;
-  let endNs = r.endNs ?? undefined;
-  if (inProgress && endNs === 0n) {
-    endNs = undefined; // an IN_PROGRESS trace writes 0 for "not ended yet"
+  const baseMs = o.ms;
+  const start = r.startMs !== undefined && baseMs !== undefined ? relMsOfParts(r.startMs, r.startSub ?? 0, baseMs, o.sub) : 0;
+  let endMs = r.endMs;
+  if (inProgress && endMs === 0 && !r.endSub) {
+    endMs = undefined; // an IN_PROGRESS trace writes 0 for "not ended yet"
   }
-  const end = endNs !== undefined && baseNs !== undefined ? relMs(endNs, baseNs) : undefined;
+  const end = endMs !== undefined && baseMs !== undefined ? relMsOfParts(endMs, r.endSub ?? 0, baseMs, o.sub) : undefined;
   return new SpanNode(r, seq, r.id || MISSING_ID, name, start, end, ctx);
 }
 
@@ -81,7 +90,7 @@ function makeSpan(r: RawSpan, seq: number, ctx: SpanContext, inProgress: boolean
 function checkTimes(flat: SpanNode[], raw: RawTrace): void {
   for (let i = 0; i < flat.length; i++) {
     const span = flat[i];
-    if (raw.spans[i].startNs === undefined) {
+    if (raw.spans[i].startMs === undefined) {
       raw.warnings.add('no start', `Span ${label(span)} has no readable start time; it is drawn at the start of the trace.`);
     }
     if (span.end !== undefined && span.end < span.start) {
@@ -143,45 +152,58 @@ export function buildTrace(raw: RawTrace): Trace {
 /** The same, pausing every STEP_SPANS spans of each pass (see steps.ts). */
 export function* buildSteps(raw: RawTrace): Steps<Trace> {
   const n = raw.spans.length;
-  let baseNs: bigint | undefined;
-  let latestStartNs: bigint | undefined;
+  // The earliest start is the time origin; the latest one tells whether units are mixed.
+  const base: Origin = { ms: undefined, sub: 0 };
+  let latestMs: number | undefined;
+  let latestSub = 0;
   for (const r of raw.spans) {
-    if (r.startNs !== undefined && (baseNs === undefined || r.startNs < baseNs)) {
-      baseNs = r.startNs;
+    const ms = r.startMs;
+    if (ms === undefined) {
+      continue;
     }
-    if (r.startNs !== undefined && (latestStartNs === undefined || r.startNs > latestStartNs)) {
-      latestStartNs = r.startNs;
+    const sub = r.startSub ?? 0;
+    if (base.ms === undefined || partsBefore(ms, sub, base.ms, base.sub)) {
+      base.ms = ms;
+      base.sub = sub;
+    }
+    if (latestMs === undefined || partsBefore(latestMs, latestSub, ms, sub)) {
+      latestMs = ms;
+      latestSub = sub;
     }
   }
   if (n === 0) {
     raw.warnings.add('no spans', 'This trace has no spans.');
   }
-  if (baseNs !== undefined && latestStartNs! >= NS_EPOCH_MIN && baseNs < NS_EPOCH_MIN) {
+  if (base.ms !== undefined && latestMs! >= EPOCH_MIN_MS && base.ms < EPOCH_MIN_MS) {
     // Some starts are epoch nanoseconds, others far too small to be: s/ms/µs given where ns belong.
     raw.warnings.add(
       'units',
-      `Span start times mix units: some are epoch nanoseconds, others as small as ${baseNs} ` +
+      `Span start times mix units: some are epoch nanoseconds, others as small as ${nsOfParts(base.ms, base.sub)} ` +
         '(seconds, milliseconds or microseconds where nanoseconds belong?); times and durations shown are not reliable.'
     );
   }
   // With no start anywhere, the earliest end anchors relative times (starts then read 0).
-  let refNs = baseNs;
-  if (refNs === undefined) {
+  const ref: Origin = { ms: base.ms, sub: base.sub };
+  if (ref.ms === undefined) {
     for (const r of raw.spans) {
-      const e = r.endNs ?? undefined;
-      if (e !== undefined && (refNs === undefined || e < refNs)) {
-        refNs = e;
+      const ms = r.endMs;
+      if (ms !== undefined && (ref.ms === undefined || partsBefore(ms, r.endSub ?? 0, ref.ms, ref.sub))) {
+        ref.ms = ms;
+        ref.sub = r.endSub ?? 0;
       }
     }
   }
   const inProgress = raw.state === 'IN_PROGRESS';
   let prices: PriceTable | undefined;
-  const ctx: SpanContext = { baseNs: refNs, prices: () => (prices ??= tracePrices(raw.metadata)) };
+  const ctx: SpanContext = {
+    baseNs: ref.ms !== undefined ? nsOfParts(ref.ms, ref.sub) : undefined,
+    prices: () => (prices ??= tracePrices(raw.metadata))
+  };
   // Five passes over the spans pause as they go: making spans, ids, parent links, children, tree order.
   const at = (pass: number, i: number): Progress => ({ phase: 'build', done: pass * n + i, total: 5 * n });
   const flat: SpanNode[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    flat[i] = makeSpan(raw.spans[i], i, ctx, inProgress);
+    flat[i] = makeSpan(raw.spans[i], i, ctx, ref, inProgress);
     if (i % STEP_SPANS === STEP_SPANS - 1) {
       yield at(0, i);
     }
@@ -275,7 +297,7 @@ export function* buildSteps(raw: RawTrace): Steps<Trace> {
     format: raw.format,
     name: raw.name ?? roots[0]?.name ?? (raw.id || '(empty trace)'),
     state,
-    startEpochMs: baseNs !== undefined ? nsToEpochMs(baseNs) : raw.startEpochMsFallback,
+    startEpochMs: base.ms !== undefined ? epochMsOfParts(base.ms, base.sub) : raw.startEpochMsFallback,
     duration,
     roots,
     spans,

@@ -1,7 +1,8 @@
 /**
  * The intermediate shape every format parser produces: a flat list of spans
- * with absolute nanosecond times as BigInt (epoch ns exceed 2^53). One shared
- * builder (buildTrace) turns it into the Trace tree.
+ * with absolute nanosecond times (epoch ns exceed 2^53: span times as two
+ * exact doubles, see ns-parts.ts; event times as BigInt). One shared builder
+ * (buildTrace) turns it into the Trace tree.
  */
 import { Assessment, Cost, SpanStatus, TokenUsage, TraceFormat, TraceState } from './types';
 
@@ -18,9 +19,12 @@ export interface RawSpan {
   /** Normalized parent id; null (or '') for a root. */
   parentId: string | null;
   name?: string;
-  startNs?: bigint;
-  /** undefined or null: no end recorded (running or missing). */
-  endNs?: bigint | null;
+  /** The start in epoch ns as whole ms + the ns past them (ns-parts.ts); startMs undefined: no start. */
+  startMs?: number;
+  startSub?: number;
+  /** The end likewise; endMs undefined: no end recorded (running or missing). */
+  endMs?: number;
+  endSub?: number;
   status: SpanStatus;
   statusMessage: string;
   /** Decoded attributes. */

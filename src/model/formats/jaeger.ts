@@ -3,6 +3,7 @@
  * API wrapper `{data: [trace, ...]}`. Times are µs; the parent is the first
  * CHILD_OF reference (else FOLLOWS_FROM, else the legacy `parentSpanID`).
  */
+import { NsParts, partsOfNs } from '../ns-parts';
 import { jaegerTags } from '../attributes';
 import { normalizeOtelId } from './ids';
 import { normalizeStatus } from '../span-fields';
@@ -53,6 +54,24 @@ function statusOf(tags: Obj): [RawSpan['status'], string] {
   return [normalizeStatus(tags['otel.status_code']), message];
 }
 
+/** Start and end as RawSpan's ns parts (see ns-parts.ts). */
+function spanTimes(startNs: bigint | undefined, endNs: bigint | undefined): Pick<RawSpan, 'startMs' | 'startSub' | 'endMs' | 'endSub'> {
+  const start: NsParts = { ms: 0, sub: 0 };
+  const end: NsParts = { ms: 0, sub: 0 };
+  if (startNs !== undefined) {
+    partsOfNs(startNs, start);
+  }
+  if (endNs !== undefined) {
+    partsOfNs(endNs, end);
+  }
+  return {
+    startMs: startNs !== undefined ? start.ms : undefined,
+    startSub: start.sub,
+    endMs: endNs !== undefined ? end.ms : undefined,
+    endSub: end.sub
+  };
+}
+
 function parseSpan(s: Obj, processes: Obj): RawSpan {
   const attributes = jaegerTags(s.tags);
   const process = typeof s.processID === 'string' ? processes[s.processID] : s.process;
@@ -81,8 +100,7 @@ function parseSpan(s: Obj, processes: Obj): RawSpan {
     id: normalizeOtelId(s.spanID) ?? '',
     parentId: parentOf(s),
     name: str(s.operationName),
-    startNs,
-    endNs: startNs !== undefined && durNs !== undefined ? startNs + durNs : undefined,
+    ...spanTimes(startNs, startNs !== undefined && durNs !== undefined ? startNs + durNs : undefined),
     status,
     statusMessage,
     attributes,

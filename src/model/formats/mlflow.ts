@@ -10,6 +10,7 @@ import { normalizeStatus } from '../span-fields';
 import { RawEvent, RawSpan, RawTrace, Warnings } from '../raw';
 import { memoParse, mlflowSpanKey, SpanMemo, SpanMemoMap } from './span-memo';
 import { durationMs, eventTimeNs, toNs } from '../time';
+import { NsParts, nsOfParts, readNs } from '../ns-parts';
 import { costFromObject } from '../cost';
 import { usageFromObject } from '../tokens';
 import { TraceFormat, TraceState } from '../types';
@@ -75,15 +76,22 @@ function spanStatus(o: Obj): [RawSpan['status'], string] {
   return [status, message];
 }
 
+/** Where span times are read into (see ns-parts.ts). */
+const T: NsParts = { ms: 0, sub: 0 };
+
 export function parseMlflowSpan(o: Obj): ParsedSpan {
   const v2 = isObject(o.context);
   const ctx = v2 ? (o.context as Obj) : o;
-  const startNs = toNs(pick(o, 'start_time_unix_nano', 'start_time_ns', 'start_time'));
+  const hasStart = readNs(pick(o, 'start_time_unix_nano', 'start_time_ns', 'start_time'), T);
+  const startMs = hasStart ? T.ms : undefined;
+  const startSub = T.sub;
   const end = pick(o, 'end_time_unix_nano', 'end_time_ns', 'end_time');
+  const hasEnd = end !== undefined && end !== null && readNs(end, T);
   const attributes = attributeMap(o.attributes, decodeJson);
   const [status, statusMessage] = spanStatus(o);
   const events: RawEvent[] = [];
-  if (Array.isArray(o.events)) {
+  if (Array.isArray(o.events) && o.events.length > 0) {
+    const startNs = startMs === undefined ? undefined : nsOfParts(startMs, startSub);
     for (const e of o.events) {
       const ev = parseEvent(e, startNs);
       if (ev) {
@@ -97,8 +105,10 @@ export function parseMlflowSpan(o: Obj): ParsedSpan {
       id: normalizeMlflowId(ctx.span_id) ?? '',
       parentId: normalizeMlflowId(pick(o, 'parent_span_id', 'parent_id')),
       name: str(o.name),
-      startNs,
-      endNs: end === undefined || end === null ? undefined : toNs(end),
+      startMs,
+      startSub,
+      endMs: hasEnd ? T.ms : undefined,
+      endSub: T.sub,
       status,
       statusMessage,
       attributes,

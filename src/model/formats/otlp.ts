@@ -17,6 +17,7 @@ import { DerivedFields, RawEvent, RawSpan, RawTrace, Warnings } from '../raw';
 import { SpanStatus } from '../types';
 import { drain, STEP_SPANS, Steps } from '../steps';
 import { eventTimeNs, toNs } from '../time';
+import { NsParts, nsOfParts, readNs } from '../ns-parts';
 import { isObject, Obj, str } from '../util';
 
 const NO_STATUS: Obj = {};
@@ -24,6 +25,14 @@ const SPAN_KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', '
 
 export function isOtlpSpan(o: unknown): o is Obj {
   return isObject(o) && 'spanId' in o && ('traceId' in o || 'startTimeUnixNano' in o);
+}
+
+/** Where a span's time is read into (one at a time: no allocation per span). */
+const T: NsParts = { ms: 0, sub: 0 };
+
+/** Read a span time into T; false when missing (proto3 writes 0 for an unset time) or unreadable. */
+function readTime(v: unknown): boolean {
+  return readNs(v, T) && (T.ms !== 0 || T.sub !== 0);
 }
 
 /** proto3 writes 0 for an unset time: treat it as missing. */
@@ -66,8 +75,14 @@ class OtlpSpan implements RawSpan {
     this.id = normalizeOtelId(s.spanId) ?? '';
     this.parentId = normalizeOtelId(s.parentSpanId);
     this.name = str(s.name);
-    this.startNs = timeNs(s.startTimeUnixNano);
-    this.endNs = timeNs(s.endTimeUnixNano);
+    if (readTime(s.startTimeUnixNano)) {
+      this.startMs = T.ms;
+      this.startSub = T.sub;
+    }
+    if (readTime(s.endTimeUnixNano)) {
+      this.endMs = T.ms;
+      this.endSub = T.sub;
+    }
     const status = isObject(s.status) ? s.status : NO_STATUS;
     this.status = normalizeStatus(status.code);
     this.statusMessage = typeof status.message === 'string' ? status.message : '';
@@ -76,8 +91,10 @@ class OtlpSpan implements RawSpan {
   id: string;
   parentId: string | null;
   name: string | undefined;
-  startNs: bigint | undefined;
-  endNs: bigint | undefined;
+  startMs: number | undefined = undefined;
+  startSub = 0;
+  endMs: number | undefined = undefined;
+  endSub = 0;
   status: SpanStatus;
   statusMessage: string;
   derived?: DerivedFields = undefined;
@@ -87,7 +104,7 @@ class OtlpSpan implements RawSpan {
   }
 
   get events(): RawEvent[] {
-    return (this._events ??= spanEvents(this._s.events, this.startNs));
+    return (this._events ??= spanEvents(this._s.events, this.startMs === undefined ? undefined : nsOfParts(this.startMs, this.startSub)));
   }
 
   private _s: Obj;
