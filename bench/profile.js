@@ -157,6 +157,16 @@ function timelineSummary(trace, wall) {
       `${((sum(ult, e => e.dur) / Math.max(1, elements))).toFixed(1)} µs per element); layouts: ${lay.length} ` +
       `(${dirty} dirty of ${total} layout objects in total)`
   );
+  // The long tasks (> 16 ms) and what they ran: where a first paint blocks the page.
+  const tasks = mine.filter(e => e.name === 'RunTask' && e.dur > 16000);
+  console.log(`\nlong tasks (> 16 ms): ${tasks.length}`);
+  for (const t of tasks) {
+    const inner = mine
+      .filter(e => e !== t && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur > 2000 && e.name !== 'RunTask')
+      .slice(0, 6)
+      .map(e => `${e.name}${e.args && e.args.data && e.args.data.functionName ? ` ${e.args.data.functionName}` : ''} ${(e.dur / 1000).toFixed(1)}`);
+    console.log(`${(t.dur / 1000).toFixed(1).padStart(8)} ms at +${((t.ts - mine[0].ts) / 1000).toFixed(0)} ms: ${inner.join(' | ')}`);
+  }
   const rows = [...self.entries()].filter(([, us]) => us > 500).sort((a, b) => b[1] - a[1]).slice(0, 15);
   console.log(`\nTIMELINE (renderer main thread, self ms by event; scenario took ${wall.toFixed(1)} ms with tracing on)`);
   for (const [name, us] of rows) {

@@ -10,10 +10,13 @@ import { PriceTable, tracePrices } from './prices';
 import { SpanContext, SpanNode } from './span-node';
 import { drain, Progress, STEP_SPANS, Steps } from './steps';
 import { IdIndex } from './id-index';
+import { spanFactsSteps } from './span-facts';
 import { TraceFields, TraceNode } from './trace-node';
 import { Span, Trace, TraceState } from './types';
 
 const MISSING_ID = '(no id)';
+/** The passes over the spans that pause as they go: spans, ids, parent links, children, tree order, facts. */
+const BUILD_PASSES = 6;
 const ZERO_ID_RE = /^0+$/;
 
 function label(s: Span): string {
@@ -34,7 +37,7 @@ function* indexIds(flat: SpanNode[], raw: RawTrace): Steps<IdIndex> {
       (later ??= []).push(i);
     }
     if (i % STEP_SPANS === STEP_SPANS - 1) {
-      yield { phase: 'build', done: n + i, total: 5 * n }; // pass 1 of buildSteps' five
+      yield { phase: 'build', done: n + i, total: BUILD_PASSES * n }; // pass 1 of buildSteps'
     }
   }
   if (later === undefined) {
@@ -199,8 +202,7 @@ export function* buildSteps(raw: RawTrace): Steps<Trace> {
     baseNs: ref.ms !== undefined ? nsOfParts(ref.ms, ref.sub) : undefined,
     prices: () => (prices ??= tracePrices(raw.metadata))
   };
-  // Five passes over the spans pause as they go: making spans, ids, parent links, children, tree order.
-  const at = (pass: number, i: number): Progress => ({ phase: 'build', done: pass * n + i, total: 5 * n });
+  const at = (pass: number, i: number): Progress => ({ phase: 'build', done: pass * n + i, total: BUILD_PASSES * n });
   const flat: SpanNode[] = new Array(n);
   for (let i = 0; i < n; i++) {
     flat[i] = makeSpan(raw.spans[i], i, ctx, ref, inProgress);
@@ -283,6 +285,8 @@ export function* buildSteps(raw: RawTrace): Steps<Trace> {
     }
   }
 
+  const facts = yield* spanFactsSteps(spans, k => at(5, k));
+
   let duration = 0;
   for (const s of spans) {
     const t = s.end ?? s.start;
@@ -304,7 +308,8 @@ export function* buildSteps(raw: RawTrace): Steps<Trace> {
     byId,
     metadata: raw.metadata,
     assessments: raw.assessments ?? [],
-    warnings: raw.warnings.toArray()
+    warnings: raw.warnings.toArray(),
+    facts
   };
   return new TraceNode(fields, raw.tokens, raw.cost);
 }

@@ -6,6 +6,7 @@
  * reader simply gets them.
  */
 import { rollupCost } from './cost';
+import { SpanFacts } from './span-facts';
 import { rollupTokens } from './tokens';
 import { Assessment, Cost, Span, SpanIndex, TokenUsage, Trace, TraceFormat, TraceState } from './types';
 
@@ -28,6 +29,7 @@ export class TraceNode implements Trace {
     this.metadata = fields.metadata;
     this.assessments = fields.assessments;
     this.warnings = fields.warnings;
+    this.facts = fields.facts;
     this._preferredTokens = preferredTokens;
     this._preferredCost = preferredCost;
   }
@@ -44,6 +46,7 @@ export class TraceNode implements Trace {
   metadata: Record<string, unknown>;
   assessments: Assessment[];
   warnings: string[];
+  facts?: SpanFacts;
 
   get tokens(): TokenUsage | undefined {
     if (this._tokens === UNREAD) {

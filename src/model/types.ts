@@ -6,6 +6,7 @@
  * start (the earliest span start), so they stay small floats and never hit
  * the 2^53 limit that epoch nanoseconds do.
  */
+import type { SpanFacts } from './span-facts';
 
 /** Span status, OTel style. */
 export type SpanStatus = 'OK' | 'ERROR' | 'UNSET';
@@ -142,6 +143,8 @@ export interface Trace {
   assessments: Assessment[];
   /** Problems found while normalizing (cycles, duplicate ids, end < start, ...). */
   warnings: string[];
+  /** Counted by the builder (errors, running spans, errors below): absent on a trace made by hand. */
+  facts?: SpanFacts;
 }
 
 export type ParseResult =

@@ -188,7 +188,7 @@ export class TraceTools {
     const trace = this._host.trace;
     this._scheduleIndex();
     this._minimap.render(trace, this._host.now, this._zoom);
-    this._searchBar.setHasErrors(trace.spans.some(s => s.status === 'ERROR'));
+    this._searchBar.setHasErrors(trace.facts ? trace.facts.errors > 0 : trace.spans.some(s => s.status === 'ERROR'));
     this._filterBar.setKinds(() => kindsOf(trace));
     this._renderSearchCount();
   }

@@ -89,11 +89,13 @@ export class TraceHeader {
     this._chip.className = `nbtrace-chip nbtrace-chip-${state}`;
     setText(this._chip, state);
 
-    let errors = 0;
-    let runningSpans = 0;
-    for (const s of t.spans) {
-      errors += s.status === 'ERROR' ? 1 : 0;
-      runningSpans += s.end === undefined ? 1 : 0;
+    let errors = t.facts?.errors ?? 0;
+    let runningSpans = t.facts?.running ?? 0;
+    if (!t.facts) {
+      for (const s of t.spans) {
+        errors += s.status === 'ERROR' ? 1 : 0;
+        runningSpans += s.end === undefined ? 1 : 0;
+      }
     }
     this._running = running;
     this._runningCount = runningSpans;
