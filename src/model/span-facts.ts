@@ -5,16 +5,9 @@
  * three fields instead of walking 100k spans three times in one task.
  */
 import { Progress, STEP_SPANS, Steps } from './steps';
-import { Span } from './types';
+import { Span, SpanFacts } from './types';
 
-export interface SpanFacts {
-  /** Spans with status ERROR. */
-  errors: number;
-  /** Spans without an end (running, or the end is missing). */
-  running: number;
-  /** Spans with an ERROR span somewhere below them (a collapsed row shows "!"). */
-  errorBelow: ReadonlySet<Span>;
-}
+export type { SpanFacts };
 
 /**
  * The facts of spans in depth-first pre-order (a trace's `spans`): one pass

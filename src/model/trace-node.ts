@@ -6,9 +6,8 @@
  * reader simply gets them.
  */
 import { rollupCost } from './cost';
-import { SpanFacts } from './span-facts';
 import { rollupTokens } from './tokens';
-import { Assessment, Cost, Span, SpanIndex, TokenUsage, Trace, TraceFormat, TraceState } from './types';
+import { Assessment, Cost, Span, SpanFacts, SpanIndex, TokenUsage, Trace, TraceFormat, TraceState } from './types';
 
 const UNREAD = Symbol('unread');
 

@@ -6,7 +6,6 @@
  * start (the earliest span start), so they stay small floats and never hit
  * the 2^53 limit that epoch nanoseconds do.
  */
-import type { SpanFacts } from './span-facts';
 
 /** Span status, OTel style. */
 export type SpanStatus = 'OK' | 'ERROR' | 'UNSET';
@@ -115,6 +114,16 @@ export interface SpanIndex {
   has(id: string): boolean;
   readonly size: number;
   keys(): IterableIterator<string>;
+}
+
+/** What the builder counts over all spans for the first screen (model/span-facts.ts). */
+export interface SpanFacts {
+  /** Spans with status ERROR. */
+  errors: number;
+  /** Spans without an end (running, or the end is missing). */
+  running: number;
+  /** Spans with an ERROR span somewhere below them (a collapsed row shows "!"). */
+  errorBelow: ReadonlySet<Span>;
 }
 
 export interface Trace {
