@@ -54,22 +54,23 @@ function statusOf(tags: Obj): [RawSpan['status'], string] {
   return [normalizeStatus(tags['otel.status_code']), message];
 }
 
-/** Start and end as RawSpan's ns parts (see ns-parts.ts). */
+/** Where span times are converted into (see ns-parts.ts). */
+const T: NsParts = { ms: 0, sub: 0 };
+
+/** Start and end as RawSpan's ns parts. */
 function spanTimes(startNs: bigint | undefined, endNs: bigint | undefined): Pick<RawSpan, 'startMs' | 'startSub' | 'endMs' | 'endSub'> {
-  const start: NsParts = { ms: 0, sub: 0 };
-  const end: NsParts = { ms: 0, sub: 0 };
+  const times: Pick<RawSpan, 'startMs' | 'startSub' | 'endMs' | 'endSub'> = {};
   if (startNs !== undefined) {
-    partsOfNs(startNs, start);
+    partsOfNs(startNs, T);
+    times.startMs = T.ms;
+    times.startSub = T.sub;
   }
   if (endNs !== undefined) {
-    partsOfNs(endNs, end);
+    partsOfNs(endNs, T);
+    times.endMs = T.ms;
+    times.endSub = T.sub;
   }
-  return {
-    startMs: startNs !== undefined ? start.ms : undefined,
-    startSub: start.sub,
-    endMs: endNs !== undefined ? end.ms : undefined,
-    endSub: end.sub
-  };
+  return times;
 }
 
 function parseSpan(s: Obj, processes: Obj): RawSpan {
